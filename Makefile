@@ -1,0 +1,38 @@
+# Anchang — the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SCENARIO ?= scenarios/national_day_peak.yaml
+
+.PHONY: run test app bench lint clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+# Stamps make the second call fast; they are rebuilt when pyproject.toml changes.
+$(VENV)/.base: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $@ $(VENV)/.base
+
+run: $(VENV)/.base
+	$(BIN)/anchang run $(SCENARIO)
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+app: $(VENV)/.dev
+	$(BIN)/streamlit run app.py
+
+bench: $(VENV)/.base
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -1,0 +1,388 @@
+"""The discrete-event engine (the only module that imports SimPy).
+
+A party's visit reads top to bottom like the visit it models: arrive, pass the admission gate,
+register at reception, wait in the lounge for a guide (or give up), walk with the guide through
+the sand table, show units, negotiation and signing, and leave. The engine writes a flat event
+log (``sim.eventlog``) and computes no statistics.
+
+Modelling rules (DESIGN §1, refined here):
+- A guide is held from the greeting to the goodbye at the exit; walking back is not modelled.
+- Guides are handed out by rotation (轮接制): the guide idle longest takes the next party;
+  appointment parties go before walk-ins.
+- When the guide schedule drops, idle guides go off duty first; a guide on a tour finishes it
+  and goes off duty at the goodbye (nobody is dropped mid-tour).
+- A zone with ``max_persons`` admits a party only when there is room for all of it (and its
+  guide), first come first served; the party queues at the door, holding nothing else.
+- Walking follows the quickest visitor route at the scenario's pace (stairs slower).
+- A shuttle runs vehicles back and forth on a fixed round trip; waiting parties board in
+  order when the whole party fits.
+- Outside zones (entrance forecourt, exits) are not occupancy: the queue outside is the time
+  between ``arrive`` and ``admit``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections import deque
+from collections.abc import Callable, Generator
+
+import simpy
+
+from sim import eventlog as ev
+from sim.demand import Party, Visit
+from sim.layout import SAFE_KINDS, Layout, Passage, route_table, travel_time_s
+from sim.scenario import Scenario, wait_zone
+
+_OVERRUN_S = 24 * 3600.0  # hard stop after closing, in case a policy can never admit someone
+
+
+class Pool:
+    """Units (guides, desks, places, tables) with ids, a priority line and a changing capacity."""
+
+    def __init__(self, env: simpy.Environment, on_duty: Callable[[int, bool], None] | None = None):
+        self.env = env
+        self.idle: deque[int] = deque()
+        self._line: list[list] = []  # heap of [priority, seq, event]; event None when cancelled
+        self._entry: dict[simpy.Event, list] = {}
+        self._seq = itertools.count()
+        self._off: list[int] = []  # off-duty unit ids, lowest first
+        self._next_id = 0
+        self.staffed = 0
+        self.target = 0
+        self._on_duty = on_duty
+
+    def request(self, priority: int = 1) -> simpy.Event:
+        """Event that succeeds with a unit id."""
+        event = self.env.event()
+        entry = [priority, next(self._seq), event]
+        self._entry[event] = entry
+        heapq.heappush(self._line, entry)
+        self._dispatch()
+        return event
+
+    def cancel(self, event: simpy.Event) -> None:
+        """Leave the line (reneging); a no-op once the event has a unit."""
+        entry = self._entry.pop(event, None)
+        if entry is not None:
+            entry[2] = None
+
+    def release(self, unit: int) -> None:
+        """Return a unit; it goes off duty if the schedule has dropped meanwhile."""
+        if self.staffed > self.target:
+            self._go_off(unit)
+        else:
+            self.idle.append(unit)
+            self._dispatch()
+
+    def set_capacity(self, n: int) -> None:
+        """Change the number of units on duty, without taking a busy unit away."""
+        self.target = n
+        while self.staffed < n:
+            unit = heapq.heappop(self._off) if self._off else self._new_id()
+            self.staffed += 1
+            if self._on_duty:
+                self._on_duty(unit, True)
+            self.idle.append(unit)
+        while self.staffed > n and self.idle:
+            self._go_off(self.idle.popleft())
+        self._dispatch()
+
+    def _new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
+
+    def _go_off(self, unit: int) -> None:
+        self.staffed -= 1
+        heapq.heappush(self._off, unit)
+        if self._on_duty:
+            self._on_duty(unit, False)
+
+    def _dispatch(self) -> None:
+        while self.idle and self._line:
+            _, _, event = heapq.heappop(self._line)
+            if event is None:
+                continue
+            del self._entry[event]
+            event.succeed(self.idle.popleft())
+
+
+class Gate:
+    """The door: batch admission (N persons every M minutes) and the gallery occupancy cap."""
+
+    def __init__(self, env: simpy.Environment, cap: int | None, batch_persons: int | None):
+        self.env = env
+        self.cap = cap
+        self.batch = batch_persons
+        self.quota = math.inf if batch_persons is None else 0
+        self.inside = 0
+        self.line: deque[tuple[int, simpy.Event]] = deque()
+
+    def request(self, persons: int) -> simpy.Event:
+        """Event that succeeds when the party may step in."""
+        event = self.env.event()
+        self.line.append((persons, event))
+        self.admit()
+        return event
+
+    def leave(self, persons: int) -> None:
+        """A party has left the site."""
+        self.inside -= persons
+        self.admit()
+
+    def refill(self) -> None:
+        """A new batch window opens (unused places do not carry over)."""
+        self.quota = self.batch
+        self.admit()
+
+    def admit(self) -> None:
+        """Let parties in, first come first served, while quota and room allow."""
+        while self.line:
+            persons, event = self.line[0]
+            if persons > self.quota or (self.cap is not None and self.inside + persons > self.cap):
+                return
+            self.line.popleft()
+            self.quota -= persons
+            self.inside += persons
+            event.succeed()
+
+
+class Shuttle:
+    """Vehicles shuttling between the two ends of a passage on a fixed round trip."""
+
+    def __init__(self, env: simpy.Environment, passage: Passage):
+        self.env = env
+        self.passage = passage
+        self.stops: tuple[list, list] = ([], [])  # per end: [people, board event, alight event]
+        for k in range(passage.vehicles or 1):
+            env.process(self._vehicle(k))
+
+    def wait(self, origin: str, people: int) -> tuple[simpy.Event, simpy.Event]:
+        """Join the stop at ``origin``: (board event, alight event)."""
+        board, alight = self.env.event(), self.env.event()
+        self.stops[0 if origin == self.passage.from_ else 1].append([people, board, alight])
+        return board, alight
+
+    def _vehicle(self, k: int) -> Generator:
+        ride_s = 30.0 * (self.passage.round_trip_min or 0.0)
+        yield self.env.timeout(k * self.passage.headway_s)
+        end = 0
+        while True:
+            free, riding = self.passage.seats or 0, []
+            for item in list(self.stops[end]):  # first come first served, skipping who won't fit
+                if item[0] <= free:
+                    free -= item[0]
+                    self.stops[end].remove(item)
+                    item[1].succeed()
+                    riding.append(item[2])
+            yield self.env.timeout(ride_s)
+            for alight in riding:
+                alight.succeed()
+            end = 1 - end
+
+
+class Day:
+    """One simulated day: the shared resources and the event log."""
+
+    def __init__(self, layout: Layout, scenario: Scenario):
+        self.env = simpy.Environment()
+        self.layout = layout
+        self.scenario = scenario
+        self.rows: list[ev.Row] = []
+        self.log = self.rows.append
+        journey = scenario.journey
+        self.routes = route_table(layout, journey.walk_speed_mps, journey.stair_speed_factor)
+        self.walk_s = {
+            (u, v): travel_time_s(d["passage"], journey.walk_speed_mps, journey.stair_speed_factor)
+            for u, v, d in layout.graph.edges(data=True)
+        }
+        self.wait_zone = wait_zone(layout, scenario)
+        self.exit_for = self._nearest_exits()
+        policies = scenario.policies
+        batch = policies.batch_admission
+        self.gate = Gate(self.env, policies.max_inside_persons, batch and batch.persons)
+        self.guides = Pool(self.env, self._guide_duty)
+        self.service: dict[str, Pool] = {}
+        self.rooms: dict[str, simpy.Container] = {}
+        self.shuttles: dict[str, Shuttle] = {}
+        self._set_up_zones()
+        self._set_up_schedules()
+        self._held: dict[tuple[int, str], int] = {}  # (party, zone) -> room places taken
+        self._stay_guide: dict[tuple[int, str], int] = {}  # (party, zone) -> guide on entering
+        self.active = 0
+        self.all_arrived = False
+        self.done = self.env.event()
+
+    def _nearest_exits(self) -> dict[str, str]:
+        exits = [z.id for z in self.layout.zones if z.kind == "entrance" or z.visitor_exit]
+        nearest = {}
+        for zone, paths in self.routes.items():
+            reachable = [e for e in exits if e in paths]
+            if reachable:
+                nearest[zone] = min(reachable, key=lambda e, p=paths: self._route_s(p[e]))
+        return nearest
+
+    def _route_s(self, path: list[str]) -> float:
+        return sum(self.walk_s[edge] for edge in itertools.pairwise(path))
+
+    def _set_up_zones(self) -> None:
+        for zone in self.layout.zones:
+            units = zone.desks or zone.places or zone.tables
+            if units:
+                pool = Pool(self.env)
+                pool.set_capacity(units)
+                self.service[zone.id] = pool
+            if zone.max_persons is not None:
+                self.rooms[zone.id] = simpy.Container(self.env, zone.max_persons, init=zone.max_persons)
+        for passage in self.layout.passages:
+            if passage.kind == "shuttle":
+                self.shuttles[passage.pid] = Shuttle(self.env, passage)
+
+    def _set_up_schedules(self) -> None:
+        s = self.scenario
+        self.env.process(self._schedule(self.guides, s.guides.schedule))
+        for zone_id, schedule in s.desks.items():
+            self.env.process(self._schedule(self.service[zone_id], schedule))
+        if s.policies.batch_admission is not None:
+            self.env.process(self._batches(60.0 * s.policies.batch_admission.every_min))
+
+    def _schedule(self, pool: Pool, schedule: dict[int, int]) -> Generator:
+        for clock, units in sorted(schedule.items()):
+            delay = self.scenario.seconds(clock) - self.env.now
+            if delay > 0:
+                yield self.env.timeout(delay)
+            pool.set_capacity(units)
+
+    def _batches(self, every_s: float) -> Generator:
+        while True:
+            self.gate.refill()
+            yield self.env.timeout(every_s)
+
+    def _guide_duty(self, guide: int, on: bool) -> None:
+        self.log((self.env.now, -1, ev.GUIDE_ON if on else ev.GUIDE_OFF, "", 0, guide))
+
+    def run(self, parties: list[Party]) -> list[ev.Row]:
+        """Simulate the day for these parties; return the event log rows."""
+        self.env.process(self._arrivals(parties))
+        limit = self.env.timeout(self.scenario.day_s + _OVERRUN_S)
+        self.env.run(until=self.env.any_of([self.done, limit]))
+        return self.rows
+
+    def _arrivals(self, parties: list[Party]) -> Generator:
+        for party in parties:
+            if party.arrive_s > self.env.now:
+                yield self.env.timeout(party.arrive_s - self.env.now)
+            self.active += 1
+            self.env.process(self._visit(party))
+        self.all_arrived = True
+        self._maybe_done()
+
+    def _maybe_done(self) -> None:
+        if self.all_arrived and self.active == 0 and not self.done.triggered:
+            self.done.succeed()
+
+    # --- the visit -------------------------------------------------------------------------
+
+    def _visit(self, party: Party) -> Generator:
+        env, log, pid, n = self.env, self.log, party.id, party.persons
+        log((env.now, pid, ev.ARRIVE, party.entrance, n, -1))
+        yield self.gate.request(n)
+        log((env.now, pid, ev.ADMIT, party.entrance, n, -1))
+        here, guide = party.entrance, -1
+        for visit in party.visits:
+            if visit.guided and guide < 0:
+                here = yield from self._walk(party, here, self.wait_zone, -1)
+                guide = yield from self._wait_for_guide(party)
+                if guide < 0:
+                    break
+            here = yield from self._walk(party, here, visit.zone, guide)
+            yield from self._stay(party, visit, guide)
+        yield from self._see_out(party, here, guide)
+
+    def _wait_for_guide(self, party: Party) -> Generator:
+        env, log = self.env, self.log
+        log((env.now, party.id, ev.WAIT_GUIDE, self.wait_zone, party.persons, -1))
+        request = self.guides.request(party.priority)
+        if math.isinf(party.patience_s):
+            guide = yield request
+        else:
+            yield request | env.timeout(party.patience_s)
+            if not request.triggered:
+                self.guides.cancel(request)
+                log((env.now, party.id, ev.RENEGE, self.wait_zone, party.persons, -1))
+                return -1
+            guide = request.value
+        log((env.now, party.id, ev.GREET, self.wait_zone, party.persons, guide))
+        return guide
+
+    def _stay(self, party: Party, visit: Visit, guide: int) -> Generator:
+        pool = self.service.get(visit.zone)
+        if pool is None:
+            yield self.env.timeout(visit.dwell_s)
+            return
+        unit = yield pool.request(party.priority)
+        self.log((self.env.now, party.id, ev.START, visit.zone, party.persons, guide))
+        yield self.env.timeout(visit.dwell_s)
+        pool.release(unit)
+        self.log((self.env.now, party.id, ev.END, visit.zone, party.persons, guide))
+
+    def _see_out(self, party: Party, here: str, guide: int) -> Generator:
+        out = self.exit_for[here]
+        yield from self._walk(party, here, out, guide)
+        if guide >= 0:
+            self.guides.release(guide)
+            self.log((self.env.now, party.id, ev.GOODBYE, out, party.persons, guide))
+        self.log((self.env.now, party.id, ev.EXIT, out, party.persons, -1))
+        self.gate.leave(party.persons)
+        self.active -= 1
+        self._maybe_done()
+
+    def _walk(self, party: Party, here: str, there: str, guide: int) -> Generator:
+        """Leave ``here``, walk the quickest route and step into ``there``; return ``there``."""
+        if here == there:
+            return there
+        env, log, pid, n = self.env, self.log, party.id, party.persons
+        people = n + (guide >= 0)
+        if self.layout.zone[here].kind not in SAFE_KINDS:
+            # The guide logged on entering, so a stay's enter and leave rows match.
+            log((env.now, pid, ev.LEAVE, here, n, self._stay_guide.pop((pid, here), guide)))
+            room = self.rooms.get(here)
+            if room is not None:
+                room.put(self._held.pop((pid, here)))
+        path = self.routes[here][there]
+        for origin, destination in itertools.pairwise(path):
+            yield from self._pass(party, origin, destination, guide)
+        if self.layout.zone[there].kind in SAFE_KINDS:
+            return there
+        room = self.rooms.get(there)
+        if room is not None:
+            if room.level < people or room.get_queue:
+                log((env.now, pid, ev.QUEUE, there, n, guide))
+            yield room.get(people)
+            self._held[(pid, there)] = people
+        self._stay_guide[(pid, there)] = guide
+        log((env.now, pid, ev.ENTER, there, n, guide))
+        return there
+
+    def _pass(self, party: Party, origin: str, destination: str, guide: int) -> Generator:
+        env, log, pid, n = self.env, self.log, party.id, party.persons
+        key = ev.passage_key(origin, destination)
+        edge = self.layout.graph.edges[origin, destination]
+        shuttle = self.shuttles.get(edge["pid"])
+        if shuttle is None:
+            log((env.now, pid, ev.ENTER, key, n, guide))
+            yield env.timeout(self.walk_s[origin, destination])
+        else:
+            log((env.now, pid, ev.QUEUE, key, n, guide))
+            board, alight = shuttle.wait(origin, n + (guide >= 0))
+            yield board
+            log((env.now, pid, ev.ENTER, key, n, guide))
+            yield alight
+        log((env.now, pid, ev.LEAVE, key, n, guide))
+
+
+
+def run_day(layout: Layout, scenario: Scenario, parties: list[Party]) -> list[ev.Row]:
+    """Simulate one day for the given parties and return the event-log rows."""
+    return Day(layout, scenario).run(parties)

@@ -1,0 +1,113 @@
+"""Figures for the run summary. Each function draws on the ``ax`` it is given and returns it.
+
+Chinese labels use the bundled Noto Sans SC subset, registered at plot time inside
+``chinese_font()`` (no global rc edits, no font-cache rebuild).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.clock import format_clock
+from sim.layout import Layout
+from sim.metrics import Results
+from sim.scenario import Scenario
+
+FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
+_FALLBACKS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
+
+
+@cache
+def _font_name() -> str:
+    font_manager.fontManager.addfont(str(FONT_FILE))
+    return font_manager.FontProperties(fname=str(FONT_FILE)).get_name()
+
+
+@cache
+def _families() -> tuple[str, ...]:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return (_font_name(), *(name for name in _FALLBACKS if name in installed))
+
+
+@contextmanager
+def chinese_font() -> Iterator[None]:
+    """Draw with the bundled CJK font; a list in ``font.family`` gives per-glyph fallback."""
+    with mpl.rc_context({"font.family": list(_families()), "axes.unicode_minus": False}):
+        yield
+
+
+def _clock_axis(ax: Axes, scenario: Scenario, end_min: float) -> None:
+    step = 60 if end_min <= 12 * 60 else 120
+    ticks = np.arange(0, end_min + 1, step)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([format_clock(scenario.hours.open + t) for t in ticks])
+    ax.set_xlim(0, end_min)
+
+
+def greeting_wait(ax: Axes, results: Results, scenario: Scenario) -> Axes:
+    """Greeting wait by half hour (mean with its 95% CI, and p90) against the target."""
+    table = results.half_hours
+    x = table["slot"].to_numpy() * 30 + 15
+    ax.fill_between(x, table["greet_wait_mean_min_ci_low"], table["greet_wait_mean_min_ci_high"], alpha=0.25, color="C0", label="均值95%置信区间 mean 95% CI")
+    ax.plot(x, table["greet_wait_mean_min"], "o-", color="C0", label="平均等待 mean wait")
+    ax.plot(x, table["greet_wait_p90_min"], "s--", color="C1", label="90分位 p90")
+    ax.axhline(scenario.targets.greet_within_min, color="C3", lw=1.5, label=f"目标 target {scenario.targets.greet_within_min:g} min")
+    ax.set_ylabel("等待顾问接待（分钟） wait for a guide (min)")
+    ax.set_title("各时段接待等待 Greeting wait by half hour (by time joined the queue)")
+    _clock_axis(ax, scenario, scenario.day_s / 60.0)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scenario) -> Figure:
+    """Small multiples: each visitor zone's headcount over the day against its capacity."""
+    band = results.occupancy
+    visited = set(band.loc[band["p95"] > 0, "place"])
+    zones = [z for z in layout.zones if z.kind not in ("exit", "entrance", "corridor", "stair") and z.id in visited]
+    cols = 3
+    rows = int(np.ceil(len(zones) / cols))
+    axes = fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()
+    end_min = max(scenario.day_s / 60.0, 60.0 * np.ceil(results.kpis.set_index("metric").loc["last_exit_min", "mean"] / 60.0))
+    for ax, zone in zip(axes, zones, strict=False):
+        data = band[(band["place"] == zone.id) & (band["minute"] <= end_min)]
+        ax.fill_between(data["minute"], data["p05"], data["p95"], alpha=0.25, color="C0", lw=0)
+        ax.plot(data["minute"], data["mean"], color="C0", lw=1.2)
+        if zone.max_persons is not None:
+            ax.axhline(zone.max_persons, color="C3", lw=1, ls="--")
+        ax.set_title(f"{zone.label}", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        _clock_axis(ax, scenario, end_min)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(zones):]:
+        ax.set_visible(False)
+    fig.suptitle("各区域人数（均值，5–95%分位带；红虚线=容量） Persons per zone: mean, 5–95% band, red = capacity", fontsize=10)
+    return fig
+
+
+def guides_busy(ax: Axes, results: Results, scenario: Scenario) -> Axes:
+    """Guides on duty against guides busy with a party, through the day."""
+    g = results.guides
+    end_min = max(scenario.day_s / 60.0, float(g.loc[g["busy_mean"] > 0.05, "minute"].max() if (g["busy_mean"] > 0.05).any() else 0.0))
+    g = g[g["minute"] <= end_min]
+    ax.step(g["minute"], g["on_duty_mean"], where="post", color="C2", label="在岗顾问 guides on duty")
+    ax.fill_between(g["minute"], g["busy_p05"], g["busy_p95"], alpha=0.25, color="C0", lw=0, label="5–95%分位 band")
+    ax.plot(g["minute"], g["busy_mean"], color="C0", label="带客中 guides busy (mean)")
+    ax.set_ylabel("人数 guides")
+    ax.set_title("置业顾问：在岗与带客 Guides on duty vs busy")
+    _clock_axis(ax, scenario, end_min)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax

@@ -1,0 +1,411 @@
+"""Peak-day scenario: demand, journey, staffing, policies and targets, validated then frozen.
+
+Clock times are quoted ``"HH:MM"`` strings in files and minutes after midnight once loaded;
+``Scenario.seconds(clock)`` turns them into model time (seconds from opening).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from sim.clock import parse_clock
+from sim.distributions import Distribution
+from sim.layout import TRANSIT_KINDS, Layout, route_table
+from sim.problems import Problem
+
+Clock = Annotated[
+    int,
+    BeforeValidator(parse_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$"}),
+]
+Probability = Annotated[float, Field(ge=0, le=1)]
+StageKind = Literal[
+    "reception", "lounge", "sand_table", "show_unit", "negotiation", "signing", "payment",
+    "restroom", "other",
+]  # fmt: skip
+
+_MODEL = ConfigDict(extra="forbid", frozen=True)
+_SUM_TOLERANCE = 1e-6
+
+
+class Hours(BaseModel):
+    """Opening hours."""
+
+    model_config = _MODEL
+    open: Clock
+    close: Clock
+
+
+class Group(BaseModel):
+    """A scheduled group (e.g. a bus tour, 看房团) that arrives together and splits into parties."""
+
+    model_config = _MODEL
+    at: Clock
+    persons: int = Field(ge=1)
+    spread_min: float = Field(2.0, ge=0, description="minutes over which the group steps in")
+    label: str | None = None
+
+
+class Appointment(BaseModel):
+    """Booked visits: they arrive around ``at`` and go first to the next free guide."""
+
+    model_config = _MODEL
+    at: Clock
+    parties: int = Field(1, ge=1)
+
+
+class QueueAtOpen(BaseModel):
+    """Parties already queuing outside when the doors open (launch day)."""
+
+    model_config = _MODEL
+    parties: int = Field(ge=1)
+
+
+class Demand(BaseModel):
+    """Who comes and when."""
+
+    model_config = _MODEL
+    parties: float | None = Field(None, gt=0, description="expected walk-in parties")
+    visitors: float | None = Field(None, gt=0, description="expected walk-in persons")
+    party_size: dict[Annotated[int, Field(ge=1, le=40)], Probability]
+    profile: dict[Clock, Annotated[float, Field(ge=0)]] = Field(
+        description="relative arrival intensity from each clock time until the next key"
+    )
+    groups: list[Group] = []
+    appointments: list[Appointment] = []
+    appointment_lateness_sd_min: float = Field(5.0, ge=0)
+    queue_at_open: QueueAtOpen | None = None
+    entrances: dict[str, Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="entrance zone id: weight (default: the first entrance)"
+    )
+
+    @property
+    def mean_party_size(self) -> float:
+        """Mean persons per party."""
+        return sum(k * p for k, p in self.party_size.items())
+
+    @property
+    def expected_parties(self) -> float:
+        """Expected walk-in parties, from ``parties`` or ``visitors``."""
+        if self.parties is not None:
+            return self.parties
+        return (self.visitors or 0.0) / self.mean_party_size
+
+
+class Revisit(BaseModel):
+    """After a stage, go back once to an earlier stage (e.g. negotiation → show unit)."""
+
+    model_config = _MODEL
+    stage: str
+    probability: Probability
+
+
+class Stage(BaseModel):
+    """One step of the visit."""
+
+    model_config = _MODEL
+    id: str
+    kind: StageKind
+    probability: Probability = 1.0
+    only_if: str | None = Field(None, description="only parties that did this earlier stage")
+    guided: bool | None = Field(None, description="with the guide; default: all but reception")
+    dwell: Distribution
+    zones: dict[str, Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="zone id: choice weight (default: all zones of the kind, equally)"
+    )
+    visits: dict[Annotated[int, Field(ge=1)], Probability] | None = Field(
+        None, description="how many different zones of the kind a party visits: probability"
+    )
+    revisit: Revisit | None = None
+
+    @property
+    def is_guided(self) -> bool:
+        """Whether the guide accompanies this stage."""
+        return self.kind != "reception" if self.guided is None else self.guided
+
+
+class Journey(BaseModel):
+    """The visit: walking pace and the stages in order."""
+
+    model_config = _MODEL
+    walk_speed_mps: float = Field(1.0, gt=0, le=3, description="touring party pace on the level")
+    # IMO MSC.1/Circ.1238 Table 1.3: 0.8 m/s up stairs vs 1.2 m/s in corridors.
+    stair_speed_factor: float = Field(0.67, gt=0, le=1)
+    stages: list[Stage] = Field(min_length=1)
+
+
+class Guides(BaseModel):
+    """Guides (置业顾问) on duty by time of day."""
+
+    model_config = _MODEL
+    schedule: dict[Clock, Annotated[int, Field(ge=0)]]
+    wait_zone: str | None = Field(None, description="where parties wait (default: first lounge)")
+
+
+class BatchAdmission(BaseModel):
+    """参观批次: let in up to ``persons`` every ``every_min`` minutes; the rest queue outside."""
+
+    model_config = _MODEL
+    persons: int = Field(ge=1)
+    every_min: float = Field(gt=0)
+
+
+class Policies(BaseModel):
+    """Operating policies."""
+
+    model_config = _MODEL
+    patience: Distribution | None = Field(
+        None, description="how long a walk-in party waits for a guide before leaving; null: forever"
+    )
+    batch_admission: BatchAdmission | None = None
+    max_inside_persons: int | None = Field(None, ge=1, description="gallery occupancy cap")
+
+
+class Targets(BaseModel):
+    """Service targets."""
+
+    model_config = _MODEL
+    greet_within_min: float = Field(5.0, gt=0)
+    greet_share: float = Field(0.9, gt=0, le=1)
+    evacuation_max_s: float | None = Field(None, gt=0)
+
+
+class Run(BaseModel):
+    """Replications and seed."""
+
+    model_config = _MODEL
+    replications: int = Field(20, ge=1, le=10_000)
+    seed: int = Field(0, ge=0)
+
+
+class Scenario(BaseModel):
+    """One day's demand and operations."""
+
+    model_config = _MODEL
+    name: str
+    description: str | None = Field(None, description="assumptions and their sources")
+    layout: str | None = Field(None, description="layout file, relative to this file")
+    hours: Hours
+    demand: Demand
+    journey: Journey
+    guides: Guides
+    desks: dict[str, dict[Clock, Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=dict, description="zone id: desks staffed from each clock time"
+    )
+    policies: Policies = Policies()
+    targets: Targets = Targets()
+    run: Run = Run()
+
+    @property
+    def day_s(self) -> float:
+        """Seconds from opening to closing."""
+        return 60.0 * (self.hours.close - self.hours.open)
+
+    def seconds(self, clock_minutes: int) -> float:
+        """Model time (seconds from opening) of a clock time, clipped at opening."""
+        return max(0.0, 60.0 * (clock_minutes - self.hours.open))
+
+    def stage(self, stage_id: str) -> Stage:
+        """Stage by id."""
+        return next(s for s in self.journey.stages if s.id == stage_id)
+
+
+def check_scenario(scenario: Scenario) -> list[Problem]:
+    """Cross-checks within a scenario that field validation cannot see."""
+    return [*_check_times(scenario), *_check_demand(scenario.demand), *_check_stages(scenario)]
+
+
+def _check_times(s: Scenario) -> Iterator[Problem]:
+    open_, close = s.hours.open, s.hours.close
+    if close <= open_:
+        yield Problem("hours.close", "must be after hours.open")
+        return
+    keys = sorted(s.demand.profile)
+    if keys and (keys[0] > open_ or keys[-1] >= close):
+        yield Problem("demand.profile", "first time must be at or before opening, all before closing")
+    if not any(s.demand.profile.values()):
+        yield Problem("demand.profile", "all intensities are zero: nobody would come")
+    guide_keys = sorted(s.guides.schedule)
+    if guide_keys and guide_keys[0] > open_:
+        yield Problem("guides.schedule", "first time must be at or before opening")
+    for zone_id, schedule in s.desks.items():
+        if min(schedule) > open_:
+            yield Problem(f"desks.{zone_id}", "first time must be at or before opening")
+    for i, group in enumerate(s.demand.groups):
+        if not open_ <= group.at < close:
+            yield Problem(f"demand.groups[{i}].at", "must be within opening hours")
+    for i, appointment in enumerate(s.demand.appointments):
+        if not open_ <= appointment.at < close:
+            yield Problem(f"demand.appointments[{i}].at", "must be within opening hours")
+
+
+def _check_sum(path: str, weights: dict) -> Iterator[Problem]:
+    total = sum(weights.values())
+    if abs(total - 1.0) > _SUM_TOLERANCE:
+        yield Problem(path, f"probabilities must sum to 1, got {total:g}")
+
+
+def _check_demand(demand: Demand) -> Iterator[Problem]:
+    if (demand.parties is None) == (demand.visitors is None):
+        yield Problem("demand", "give exactly one of 'parties' or 'visitors'")
+    yield from _check_sum("demand.party_size", demand.party_size)
+
+
+def _check_stages(s: Scenario) -> Iterator[Problem]:
+    seen: list[str] = []
+    guided_seen = False
+    for i, stage in enumerate(s.journey.stages):
+        path = f"journey.stages[{i}]"
+        if stage.id in seen:
+            yield Problem(f"{path}.id", f"duplicate stage id {stage.id!r}")
+        if stage.only_if is not None and stage.only_if not in seen:
+            yield Problem(f"{path}.only_if", f"{stage.only_if!r} is not an earlier stage; earlier: {seen}")
+        if stage.revisit is not None and stage.revisit.stage not in seen:
+            yield Problem(f"{path}.revisit.stage", f"{stage.revisit.stage!r} is not an earlier stage")
+        if stage.visits is not None:
+            yield from _check_sum(f"{path}.visits", stage.visits)
+        if guided_seen and not stage.is_guided:
+            yield Problem(f"{path}.guided", "an unguided stage cannot follow a guided one")
+        guided_seen = guided_seen or stage.is_guided
+        seen.append(stage.id)
+
+
+def check_pair(layout: Layout, scenario: Scenario) -> list[Problem]:
+    """Checks that need both files: stage zones exist, routes exist, parties fit."""
+    problems = list(_check_stage_zones(layout, scenario))
+    problems += _check_staff_zones(layout, scenario)
+    if problems:
+        return problems
+    return list(_check_routes_and_fit(layout, scenario))
+
+
+def stage_zones(layout: Layout, stage: Stage) -> dict[str, float]:
+    """The zones a stage may use, with their choice weights."""
+    if stage.zones is not None:
+        return dict(stage.zones)
+    return {z.id: 1.0 for z in layout.zones_of(stage.kind)}
+
+
+def wait_zone(layout: Layout, scenario: Scenario) -> str | None:
+    """Where parties wait for a guide: the configured zone, else a lounge, else reception."""
+    if scenario.guides.wait_zone is not None:
+        return scenario.guides.wait_zone
+    for kind in ("lounge", "reception"):
+        zones = layout.zones_of(kind)
+        if zones:
+            return zones[0].id
+    return None
+
+
+def entrance_weights(layout: Layout, scenario: Scenario) -> dict[str, float]:
+    """Entrance zones parties arrive at, with weights."""
+    if scenario.demand.entrances is not None:
+        return dict(scenario.demand.entrances)
+    return {layout.zones_of("entrance")[0].id: 1.0}
+
+
+def _check_stage_zones(layout: Layout, s: Scenario) -> Iterator[Problem]:
+    for i, stage in enumerate(s.journey.stages):
+        path = f"journey.stages[{i}]"
+        if not layout.zones_of(stage.kind):
+            yield Problem(f"{path}.kind", f"the layout has no zone of kind {stage.kind!r}")
+            continue
+        for zone_id in stage.zones or {}:
+            zone = layout.zone.get(zone_id)
+            if zone is None or zone.kind != stage.kind:
+                yield Problem(f"{path}.zones.{zone_id}", f"no {stage.kind} zone with this id in the layout")
+        if stage.visits is not None and max(stage.visits) > len(stage_zones(layout, stage)):
+            yield Problem(
+                f"{path}.visits",
+                f"up to {max(stage.visits)} different zones, but only "
+                f"{len(stage_zones(layout, stage))} {stage.kind} zone(s) to choose from",
+            )
+
+
+def _check_staff_zones(layout: Layout, s: Scenario) -> Iterator[Problem]:
+    wait = wait_zone(layout, s)
+    if any(st.is_guided for st in s.journey.stages):
+        if wait is None:
+            yield Problem("guides.wait_zone", "no lounge or reception zone for parties to wait in")
+        elif wait not in layout.zone:
+            yield Problem("guides.wait_zone", f"unknown zone id {wait!r}")
+    for zone_id, schedule in s.desks.items():
+        zone = layout.zone.get(zone_id)
+        if zone is None or zone.desks is None:
+            yield Problem(f"desks.{zone_id}", "no zone with desks has this id in the layout")
+        elif max(schedule.values()) > zone.desks:
+            yield Problem(f"desks.{zone_id}", f"more desks staffed than the zone has ({zone.desks})")
+    for zone_id in s.demand.entrances or {}:
+        if zone_id not in layout.zone or layout.zone[zone_id].kind != "entrance":
+            yield Problem(f"demand.entrances.{zone_id}", "no entrance zone with this id in the layout")
+
+
+def possible_moves(layout: Layout, scenario: Scenario) -> set[tuple[str, str]]:
+    """Every (from zone, to zone) move some party's journey can make, exits excluded."""
+    stages = scenario.journey.stages
+    index = {st.id: i for i, st in enumerate(stages)}
+    zones = [list(stage_zones(layout, st)) for st in stages]
+    wait = wait_zone(layout, scenario)
+    moves: set[tuple[str, str]] = set()
+    for i, stage in enumerate(stages):
+        if stage.only_if is None:
+            before = list(entrance_weights(layout, scenario))
+            first_guided = next((j for j, st in enumerate(stages) if st.is_guided), None)
+            if stage.is_guided and wait is not None:
+                before = [*before, *sum(zones[: first_guided or 0], [])]
+                moves |= {(b, wait) for b in before} | {(wait, z) for z in zones[i]}
+                before = [wait]
+            lo = 0
+        else:
+            before, lo = [], index[stage.only_if]
+        before += sum(zones[lo:i], []) + zones[i]  # earlier stages, and another zone of this one
+        moves |= {(b, z) for b in before for z in zones[i] if b != z}
+        if stage.revisit is not None:
+            back = zones[index[stage.revisit.stage]]
+            after = sum(zones[i + 1 :], [])
+            moves |= {(z, r) for z in zones[i] for r in back if z != r}
+            moves |= {(r, a) for r in back for a in after if r != a}
+    return moves
+
+
+def _check_routes_and_fit(layout: Layout, s: Scenario) -> Iterator[Problem]:
+    routes = route_table(layout)
+    exits = [z.id for z in layout.zones if z.kind == "entrance" or z.visitor_exit]
+    used = {z for move in possible_moves(layout, s) for z in move}
+    for origin, destination in sorted(possible_moves(layout, s)):
+        if destination not in routes[origin]:
+            yield Problem(
+                "journey",
+                f"no visitor route from {origin!r} to {destination!r}: routes may pass only "
+                f"through {', '.join(sorted(TRANSIT_KINDS))} zones",
+            )
+    for origin in sorted(used):
+        if layout.zone[origin].kind != "entrance" and not any(e in routes[origin] for e in exits):
+            yield Problem("journey", f"no visitor route from {origin!r} to an entrance or visitor exit")
+    yield from _check_fit(layout, s, sorted(used))
+
+
+def _check_fit(layout: Layout, s: Scenario, used: list[str]) -> Iterator[Problem]:
+    largest = max(s.demand.party_size) + 1  # the guide walks in with the party
+    for zone_id in dict.fromkeys(used):
+        cap = layout.zone[zone_id].max_persons
+        if cap is not None and largest > cap:
+            yield Problem(
+                "demand.party_size",
+                f"a party of {largest - 1} with its guide can never enter {zone_id!r} "
+                f"(max_persons {cap})",
+            )
+    limits = {
+        "policies.max_inside_persons": s.policies.max_inside_persons,
+        "policies.batch_admission.persons": s.policies.batch_admission
+        and s.policies.batch_admission.persons,
+    }
+    for path, limit in limits.items():
+        if limit is not None and largest - 1 > limit:
+            yield Problem(path, f"{limit} is smaller than the largest party ({largest - 1})")
+    if not math.isfinite(s.demand.expected_parties):
+        yield Problem("demand", "expected parties is not finite")

@@ -1,0 +1,63 @@
+"""Writing results to disk: event logs as Parquet (one file per replication), tables as CSV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.metrics import Results
+
+
+def events_file(directory: Path, replication: int) -> Path:
+    """Where a replication's event log goes."""
+    return Path(directory) / f"rep_{replication:04d}.parquet"
+
+
+def write_events(log: pd.DataFrame, directory: str | Path, replication: int) -> Path:
+    """Write one replication's event log (zstd Parquet) and return its path."""
+    path = events_file(Path(directory), replication)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    log.to_parquet(tmp, compression="zstd", index=False)
+    tmp.replace(path)  # never leave a half-written file under the final name
+    return path
+
+
+def read_events(directory: str | Path, replication: int | None = None) -> pd.DataFrame:
+    """Read one replication's log, or all of them with a ``replication`` column."""
+    directory = Path(directory)
+    if replication is not None:
+        return pd.read_parquet(events_file(directory, replication))
+    frames = [
+        pd.read_parquet(path).assign(replication=int(path.stem.split("_")[1]))
+        for path in sorted(directory.glob("rep_*.parquet"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_tables(results: Results, directory: str | Path) -> dict[str, Path]:
+    """Write the KPI, half-hour, zone, flow and guide tables as CSV (UTF-8 with BOM for Excel)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "kpis": results.kpis,
+        "half_hours": results.half_hours,
+        "zones": results.zones,
+        "flows": results.flows,
+        "guides": results.guides,
+    }
+    paths = {}
+    for name, frame in tables.items():
+        paths[name] = directory / f"{name}.csv"
+        frame.to_csv(paths[name], index=False, encoding="utf-8-sig", float_format="%.4g")
+    return paths
+
+
+def write_json(data: dict, path: str | Path) -> Path:
+    """Write a JSON document (UTF-8, Chinese kept readable)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
