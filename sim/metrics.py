@@ -151,6 +151,8 @@ def occupancy_grid(log: pd.DataFrame, grid: np.ndarray, columns: list[str]) -> p
     out = np.zeros((len(grid), len(columns)), dtype=np.float32)
     index = {place: i for i, place in enumerate(columns)}
     for place, group in frame.groupby("place", sort=False):
+        if place not in index:
+            continue
         times, levels = step_levels(group["t"].to_numpy(), group["d"].to_numpy())
         out[:, index[place]] = level_at(times, levels, grid)
     return pd.DataFrame(out, columns=columns, index=pd.Index(grid / 60.0, name="minute"))
@@ -285,7 +287,6 @@ def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replica
     """Everything one replication reports, computed from its event log."""
     parties = party_table(log)
     day_s = scenario.day_s
-    last = float(log["t"].max()) if len(log) else day_s
     grid = day_grid(scenario)
     occupancy = occupancy_grid(log, grid, places(layout))
     guides = guide_series(log, grid)
@@ -305,7 +306,7 @@ def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replica
         "signings": float(len(signed_parties(log, layout))),
         "guide_utilisation": guide_utilisation(log, day_s),
         "max_persons_inside": float(inside[1].max()) if len(inside[1]) else 0.0,
-        "last_exit_min": last / 60.0,
+        "last_exit_min": float(parties[ev.EXIT].max() / 60.0) if len(parties) else math.nan,
         **{f"utilisation.{k}": v for k, v in service_utilisation(log, layout, scenario).items()},
     }
     return DaySummary(
