@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/national_day_peak.yaml
 
-.PHONY: run test app bench lint clean
+.PHONY: run test app bench schemas clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ bench: $(VENV)/.base
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache
+
+# Regenerate the published JSON Schemas after changing sim/layout.py or sim/scenario.py.
+schemas: $(VENV)/.base
+	$(BIN)/anchang schema layout > schemas/layout.schema.json
+	$(BIN)/anchang schema scenario > schemas/scenario.schema.json

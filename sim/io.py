@@ -61,7 +61,8 @@ def read_yaml(text: str | bytes, source: str) -> tuple[Any, yaml.Node | None]:
         line = mark.line + 1 if mark else None
         what = exc.problem or str(exc)
         if "could not determine a constructor" in what:
-            what = f"unsupported YAML tag ({what.split('for the tag')[-1].strip()}); only plain data is allowed"
+            tag = what.split("for the tag")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+            what = f"unsupported YAML tag {tag}; only plain data (mappings, lists, text, numbers) is allowed"
         raise InputError([Problem("", f"YAML error: {what}", line)], source) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem("", f"YAML error: {exc}")], source) from None
@@ -95,8 +96,13 @@ def _path_parts(path: str) -> tuple:
     return tuple(parts)
 
 
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _message(error: dict) -> str:
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    kind, value = error["type"], error.get("input")
+    ctx = {k: _fmt(v) for k, v in (error.get("ctx") or {}).items()}
     got = f", got {value!r}" if not isinstance(value, dict | list) else ""
     templates = {
         "missing": "required key is missing",
@@ -172,18 +178,20 @@ def _read(path: Path) -> bytes:
         raise InputError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
 
 
-def load_layout(path: str | Path) -> Layout:
-    """Read and validate a layout file."""
+def _load(path: str | Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
     path = Path(path)
     data, node = read_yaml(_read(path), str(path))
-    return parse(Layout, data, node, str(path))
+    return parse(model, data, node, str(path)), node
+
+
+def load_layout(path: str | Path) -> Layout:
+    """Read and validate a layout file."""
+    return _load(path, Layout)[0]
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (on its own, without its layout)."""
-    path = Path(path)
-    data, node = read_yaml(_read(path), str(path))
-    return parse(Scenario, data, node, str(path))
+    return _load(path, Scenario)[0]
 
 
 def layout_path(scenario: Scenario, scenario_path: str | Path) -> Path:
@@ -195,11 +203,16 @@ def layout_path(scenario: Scenario, scenario_path: str | Path) -> Path:
 
 def load_pair(scenario_path: str | Path, layout_file: str | Path | None = None) -> tuple[Layout, Scenario]:
     """Read a scenario and its layout (or ``layout_file``), and check them together."""
-    scenario = load_scenario(scenario_path)
-    layout = load_layout(layout_file or layout_path(scenario, scenario_path))
+    scenario, node = _load(scenario_path, Scenario)
+    path = Path(layout_file) if layout_file is not None else layout_path(scenario, scenario_path)
+    if not path.is_file():
+        where = "--layout" if layout_file is not None else "layout"
+        problem = Problem(where, f"layout file {path} not found", _line_of(node, ("layout",)))
+        raise InputError([problem], str(scenario_path))
+    layout = load_layout(path)
     problems = check_pair(layout, scenario)
     if problems:
-        raise InputError(problems, str(scenario_path))
+        raise InputError(_with_lines(problems, node), str(scenario_path))
     return layout, scenario
 
 
@@ -214,6 +227,11 @@ def validate_file(path: str | Path) -> str:
     """Validate a layout or scenario file (a scenario with its layout); return its kind."""
     path = Path(path)
     data, node = read_yaml(_read(path), str(path))
+    if data is None:
+        raise InputError([Problem("", "file is empty; expected a layout or scenario mapping")], str(path))
+    if not isinstance(data, dict):
+        problem = f"expected a layout or scenario mapping at the top level, got {type(data).__name__}"
+        raise InputError([Problem("", problem)], str(path))
     kind = detect_kind(data)
     if kind == "layout":
         parse(Layout, data, node, str(path))
