@@ -1,1 +1,58 @@
-"""Anchang."""
+"""Anchang (案场): visitor-flow simulator and capacity planner for real-estate sales galleries.
+
+The public API. Names load lazily on first use, so ``import sim`` (and ``anchang --help``)
+does no work at import time.
+
+Examples:
+    >>> import sim
+    >>> layout, scenario = sim.load_pair("scenarios/national_day_peak.yaml")
+    >>> results = sim.run(layout, scenario, replications=2, workers=1)
+    >>> "greet_within_target_share" in set(results.kpis["metric"])
+    True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Layout": "sim.layout",
+    "Zone": "sim.layout",
+    "Passage": "sim.layout",
+    "Scenario": "sim.scenario",
+    "InputError": "sim.problems",
+    "Problem": "sim.problems",
+    "load_layout": "sim.io",
+    "load_scenario": "sim.io",
+    "load_pair": "sim.io",
+    "validate_file": "sim.io",
+    "json_schema": "sim.io",
+    "Party": "sim.demand",
+    "Visit": "sim.demand",
+    "draw_parties": "sim.demand",
+    "simulate": "sim.runner",
+    "replicate": "sim.runner",
+    "run": "sim.runner",
+    "Results": "sim.metrics",
+    "DaySummary": "sim.metrics",
+    "summarise_day": "sim.metrics",
+    "aggregate": "sim.metrics",
+    "ci95": "sim.metrics",
+    "read_events": "sim.store",
+    "write_events": "sim.store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

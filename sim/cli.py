@@ -49,7 +49,9 @@ def run(
     events = out / "events"
     _clear_events(events)
     progress = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    results = run_replications(*pair, replications=reps, seed=seed, workers=workers, log_dir=events, progress=progress)
+    results = run_replications(
+        *pair, replications=reps, seed=seed, workers=workers, log_dir=events, progress=progress
+    )
     summary = _summary_json(results, *pair, scenario_file=scenario)
     written = _write_outputs(results, *pair, out, summary)
     if as_json:
@@ -86,7 +88,9 @@ def _kpi(results, name: str) -> dict[str, float | list[float] | None]:
 
 
 def _num(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
+    return (
+        None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
+    )
 
 
 def _summary_json(results, layout, scenario, scenario_file: Path) -> dict:
@@ -147,8 +151,12 @@ def _write_outputs(results, layout, scenario, out: Path, summary: dict) -> dict[
     written["summary"] = write_json(summary, out / "summary.json")
     with plots.chinese_font():
         figures = {
-            "greeting_wait": plots.greeting_wait(plt.figure(figsize=(10, 4.5)).gca(), results, scenario).figure,
-            "zone_occupancy": plots.zone_occupancy(plt.figure(figsize=(11, 8), layout="constrained"), results, layout, scenario),
+            "greeting_wait": plots.greeting_wait(
+                plt.figure(figsize=(10, 4.5)).gca(), results, scenario
+            ).figure,
+            "zone_occupancy": plots.zone_occupancy(
+                plt.figure(figsize=(11, 8), layout="constrained"), results, layout, scenario
+            ),
             "guides_busy": plots.guides_busy(plt.figure(figsize=(10, 4.5)).gca(), results, scenario).figure,
         }
         for name, figure in figures.items():
@@ -164,7 +172,9 @@ def _print_summary(results, layout, scenario, written: dict[str, Path]) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{scenario.name}[/]  ·  {layout.name}  ·  {results.replications} replications, seed {results.seed}")
+    console.print(
+        f"[bold]{scenario.name}[/]  ·  {layout.name}  ·  {results.replications} replications, seed {results.seed}"
+    )
     k = results.kpis.set_index("metric")
     table = Table("KPI", "mean", "95% CI", title="Day summary (means across replications)")
     for name, label in _KPI_LABELS.items():
@@ -172,9 +182,24 @@ def _print_summary(results, layout, scenario, written: dict[str, Path]) -> None:
             row = k.loc[name]
             scale = 100.0 if name.endswith(("share", "utilisation")) else 1.0
             unit = " %" if scale == 100.0 else ""
-            table.add_row(label, f"{row['mean'] * scale:.1f}{unit}", f"{row['ci_low'] * scale:.1f} – {row['ci_high'] * scale:.1f}")
+            table.add_row(
+                label,
+                f"{row['mean'] * scale:.1f}{unit}",
+                f"{row['ci_low'] * scale:.1f} – {row['ci_high'] * scale:.1f}",
+            )
     console.print(table)
-    half = Table("from", "parties", "wait", "p90", f"≤{scenario.targets.greet_within_min:g}m", "gave up", "guides", "busy", "inside", title="By half hour: arrivals; greeting wait (min) by time joined the queue; max inside")
+    half = Table(
+        "from",
+        "parties",
+        "wait",
+        "p90",
+        f"≤{scenario.targets.greet_within_min:g}m",
+        "gave up",
+        "guides",
+        "busy",
+        "inside",
+        title="By half hour: arrivals; greeting wait (min) by time joined the queue; max inside",
+    )
     for row in results.half_hours.itertuples():
         half.add_row(
             row.start, f"{row.parties_arrived:.1f}", f"{row.greet_wait_mean_min:.1f}", f"{row.greet_wait_p90_min:.1f}",
@@ -182,13 +207,27 @@ def _print_summary(results, layout, scenario, written: dict[str, Path]) -> None:
             f"{row.guides_on_duty:.1f}", f"{row.guides_busy:.1f}", f"{row.persons_inside_max:.0f}",
         )  # fmt: skip
     console.print(half)
-    zones = Table("zone", "area m²", "max", "p95", "cap", "m²/p at max", title="Zones where visitors stay (persons incl. guides)")
+    zones = Table(
+        "zone",
+        "area m²",
+        "max",
+        "p95",
+        "cap",
+        "m²/p at max",
+        title="Zones where visitors stay (persons incl. guides)",
+    )
     for row in results.zones.itertuples():
         if row.kind in ("entrance", "exit", "corridor", "stair"):
             continue  # outside, or walked through: their crowding is on the passages
         cap = "" if row.capacity is None or math.isnan(row.capacity) else f"{row.capacity:.0f}"
-        per = "" if row.m2_per_person_at_max is None or math.isnan(row.m2_per_person_at_max) else f"{row.m2_per_person_at_max:.1f}"
-        zones.add_row(row.zone, f"{row.area_m2:.0f}", f"{row.max_persons:.1f}", f"{row.p95_persons:.1f}", cap, per)
+        per = (
+            ""
+            if row.m2_per_person_at_max is None or math.isnan(row.m2_per_person_at_max)
+            else f"{row.m2_per_person_at_max:.1f}"
+        )
+        zones.add_row(
+            row.zone, f"{row.area_m2:.0f}", f"{row.max_persons:.1f}", f"{row.p95_persons:.1f}", cap, per
+        )
     console.print(zones)
     folder = written["summary"].parent
     console.print(f"Written to {folder}/: " + ", ".join(p.name for p in written.values()))
@@ -243,7 +282,10 @@ def main() -> None:
     except Exception as exc:  # a bug, not bad input: say so briefly; show the trace on request
         if os.environ.get("ANCHANG_DEBUG"):
             raise
-        typer.echo(f"anchang: internal error: {type(exc).__name__}: {exc} (set ANCHANG_DEBUG=1 for the traceback)", err=True)
+        typer.echo(
+            f"anchang: internal error: {type(exc).__name__}: {exc} (set ANCHANG_DEBUG=1 for the traceback)",
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -16,7 +16,7 @@ def unquoted_hint(value: int | float) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
         hours, minutes = divmod(value, 60)
         return (
-            f'got the number {value}: YAML reads an unquoted {hours}:{minutes:02d} as '
+            f"got the number {value}: YAML reads an unquoted {hours}:{minutes:02d} as "
             f'{value}; write the time in quotes, "{hours:02d}:{minutes:02d}"'
         )
     return f'got the number {value!r}; write clock times as quoted "HH:MM" strings'

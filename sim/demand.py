@@ -55,7 +55,10 @@ def draw_parties(layout: Layout, scenario: Scenario, seed: int, replication: int
     arrivals = [
         *((WALK_IN, t, n, e) for t, n, e in _walk_ins(layout, scenario, stream(seed, replication, 0))),
         *((GROUP, t, n, e) for t, n, e in _groups(layout, scenario, stream(seed, replication, 1))),
-        *((APPOINTMENT, t, n, e) for t, n, e in _appointments(layout, scenario, stream(seed, replication, 2))),
+        *(
+            (APPOINTMENT, t, n, e)
+            for t, n, e in _appointments(layout, scenario, stream(seed, replication, 2))
+        ),
         *((QUEUE_AT_OPEN, t, n, e) for t, n, e in _queue(layout, scenario, stream(seed, replication, 3))),
     ]
     parties = []
@@ -92,7 +95,9 @@ def _walk_ins(layout: Layout, scenario: Scenario, rng: np.random.Generator):
     keys = sorted(scenario.demand.profile)
     starts = [scenario.seconds(k) for k in keys]
     ends = [*starts[1:], scenario.day_s]
-    weights = np.array([scenario.demand.profile[k] * (e - s) for k, s, e in zip(keys, starts, ends, strict=True)])
+    weights = np.array(
+        [scenario.demand.profile[k] * (e - s) for k, s, e in zip(keys, starts, ends, strict=True)]
+    )
     expected = scenario.demand.expected_parties * weights / weights.sum()
     times = [rng.uniform(s, e, size=rng.poisson(m)) for s, e, m in zip(starts, ends, expected, strict=True)]
     arrive = np.sort(np.concatenate(times)) if times else np.empty(0)
@@ -119,7 +124,11 @@ def _appointments(layout: Layout, scenario: Scenario, rng: np.random.Generator):
     out = []
     for appointment in scenario.demand.appointments:
         for _ in range(appointment.parties):
-            at = scenario.seconds(appointment.at) + rng.normal(0.0, sd) if sd else scenario.seconds(appointment.at)
+            at = (
+                scenario.seconds(appointment.at) + rng.normal(0.0, sd)
+                if sd
+                else scenario.seconds(appointment.at)
+            )
             at = float(np.clip(at, 0.0, scenario.day_s - 1.0))
             out.append((at, int(_sizes(scenario, rng, 1)[0]), _entrances(layout, scenario, rng, 1)[0]))
     return out

@@ -164,8 +164,7 @@ class Empirical(BaseModel):
         if self.weights is not None:
             if len(self.weights) != len(self.values_min):
                 raise ValueError(
-                    f"weights has {len(self.weights)} entries but values_min has "
-                    f"{len(self.values_min)}"
+                    f"weights has {len(self.weights)} entries but values_min has {len(self.values_min)}"
                 )
             if sum(self.weights) <= 0:
                 raise ValueError("weights must not all be zero")

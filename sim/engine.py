@@ -331,8 +331,9 @@ class Day:
         out = self.exit_for[here]
         yield from self._walk(party, here, out, guide)
         if guide >= 0:
-            self.guides.release(guide)
+            # Log before releasing: a guide whose shift has ended goes off duty on release.
             self.log((self.env.now, party.id, ev.GOODBYE, out, party.persons, guide))
+            self.guides.release(guide)
         self.log((self.env.now, party.id, ev.EXIT, out, party.persons, -1))
         self.gate.leave(party.persons)
         self.active -= 1
@@ -380,7 +381,6 @@ class Day:
             log((env.now, pid, ev.ENTER, key, n, guide))
             yield alight
         log((env.now, pid, ev.LEAVE, key, n, guide))
-
 
 
 def run_day(layout: Layout, scenario: Scenario, parties: list[Party]) -> list[ev.Row]:

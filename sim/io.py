@@ -46,15 +46,19 @@ def read_yaml(text: str | bytes, source: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text safely; return the data and its node tree (for line numbers)."""
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
-            raise InputError([Problem("", f"file is {len(text)} bytes; expected a YAML text under {MAX_BYTES}")], source)
+            raise InputError(
+                [Problem("", f"file is {len(text)} bytes; expected a YAML text under {MAX_BYTES}")], source
+            )
         if b"\x00" in text:
             raise InputError([Problem("", "binary content, not a YAML text file")], source)
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")], source) from None
+            raise InputError(
+                [Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")], source
+            ) from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,7 +146,15 @@ def _problems(exc: ValidationError, node: yaml.Node | None) -> list[Problem]:
     return problems
 
 
-_TAGS = {"exponential", "lognormal", "triangular", "uniform", "fixed", "empirical", "function-before[parse_clock(), int]"}
+_TAGS = {
+    "exponential",
+    "lognormal",
+    "triangular",
+    "uniform",
+    "fixed",
+    "empirical",
+    "function-before[parse_clock(), int]",
+}
 
 
 def _with_lines(problems: list[Problem], node: yaml.Node | None) -> list[Problem]:
@@ -155,7 +167,9 @@ def parse(model: type[BaseModel], data: Any, node: yaml.Node | None, source: str
     if data is None:
         raise InputError([Problem("", f"file is empty; expected a {name} mapping")], source)
     if not isinstance(data, dict):
-        raise InputError([Problem("", f"expected a {name} mapping at the top level, got {type(data).__name__}")], source)
+        raise InputError(
+            [Problem("", f"expected a {name} mapping at the top level, got {type(data).__name__}")], source
+        )
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
@@ -197,7 +211,9 @@ def load_scenario(path: str | Path) -> Scenario:
 def layout_path(scenario: Scenario, scenario_path: str | Path) -> Path:
     """The scenario's layout file, relative to the scenario file."""
     if scenario.layout is None:
-        raise InputError([Problem("layout", "no layout given: set 'layout:' or pass --layout")], str(scenario_path))
+        raise InputError(
+            [Problem("layout", "no layout given: set 'layout:' or pass --layout")], str(scenario_path)
+        )
     return Path(scenario_path).parent / scenario.layout
 
 

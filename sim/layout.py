@@ -170,7 +170,9 @@ def _check_ids(layout: Layout) -> Iterator[Problem]:
     pairs: dict[frozenset[str], int] = {}
     for i, passage in enumerate(layout.passages):
         if passage.pid in pids:
-            yield Problem(f"passages[{i}]", f"duplicate passage id {passage.pid!r} (also passages[{pids[passage.pid]}])")
+            yield Problem(
+                f"passages[{i}]", f"duplicate passage id {passage.pid!r} (also passages[{pids[passage.pid]}])"
+            )
         pids.setdefault(passage.pid, i)
         pair = frozenset((passage.from_, passage.to))
         if pair in pairs:
@@ -219,7 +221,9 @@ def _check_passages(layout: Layout) -> Iterator[Problem]:
         else:
             for field in shuttle_fields:
                 if getattr(passage, field) is not None:
-                    yield Problem(f"passages[{i}].{field}", f"only a shuttle has {field}, this is a {passage.kind}")
+                    yield Problem(
+                        f"passages[{i}].{field}", f"only a shuttle has {field}, this is a {passage.kind}"
+                    )
 
 
 def _check_connectivity(layout: Layout) -> list[Problem]:

@@ -147,7 +147,9 @@ def occupancy_grid(log: pd.DataFrame, grid: np.ndarray, columns: list[str]) -> p
     moves = log[log["event"].isin([ev.ENTER, ev.LEAVE])]
     heads = moves["persons"].to_numpy() + (moves["guide"].to_numpy() >= 0)
     sign = np.where(moves["event"].to_numpy() == ev.ENTER, 1, -1)
-    frame = pd.DataFrame({"t": moves["t"].to_numpy(), "place": moves["place"].astype(str).to_numpy(), "d": heads * sign})
+    frame = pd.DataFrame(
+        {"t": moves["t"].to_numpy(), "place": moves["place"].astype(str).to_numpy(), "d": heads * sign}
+    )
     out = np.zeros((len(grid), len(columns)), dtype=np.float32)
     index = {place: i for i, place in enumerate(columns)}
     for place, group in frame.groupby("place", sort=False):
@@ -190,8 +192,12 @@ def guide_utilisation(log: pd.DataFrame, day_s: float) -> float:
     """Busy guide-time over on-duty guide-time during opening hours."""
     duty = log[log["event"].isin([ev.GUIDE_ON, ev.GUIDE_OFF])]
     busy = log[log["event"].isin([ev.GREET, ev.GOODBYE])]
-    on = time_average(*step_levels(duty["t"].to_numpy(), np.where(duty["event"] == ev.GUIDE_ON, 1, -1)), 0.0, day_s)
-    used = time_average(*step_levels(busy["t"].to_numpy(), np.where(busy["event"] == ev.GREET, 1, -1)), 0.0, day_s)
+    on = time_average(
+        *step_levels(duty["t"].to_numpy(), np.where(duty["event"] == ev.GUIDE_ON, 1, -1)), 0.0, day_s
+    )
+    used = time_average(
+        *step_levels(busy["t"].to_numpy(), np.where(busy["event"] == ev.GREET, 1, -1)), 0.0, day_s
+    )
     return used / on if on > 0 else math.nan
 
 
@@ -220,7 +226,9 @@ def _staffed_units(scenario: Scenario, zone_id: str, units: int) -> float:
     return time_average(times, levels, 0.0, scenario.day_s)
 
 
-def half_hour_table(log: pd.DataFrame, parties: pd.DataFrame, scenario: Scenario, guides: pd.DataFrame) -> pd.DataFrame:
+def half_hour_table(
+    log: pd.DataFrame, parties: pd.DataFrame, scenario: Scenario, guides: pd.DataFrame
+) -> pd.DataFrame:
     """Per half-hour slot of the day: arrivals, greeting, reneging, guides, persons inside."""
     target_s = 60.0 * scenario.targets.greet_within_min
     n_slots = math.ceil(scenario.day_s / SLOT_S)
@@ -243,7 +251,9 @@ def half_hour_table(log: pd.DataFrame, parties: pd.DataFrame, scenario: Scenario
                 "parties_waiting": len(waited),
                 "greet_wait_mean_min": float(greeted.mean()) if len(greeted) else math.nan,
                 "greet_wait_p90_min": float(np.percentile(greeted, 90)) if len(greeted) else math.nan,
-                "greet_within_target_share": float((waited["greet_wait_s"] <= target_s).mean()) if len(waited) else math.nan,
+                "greet_within_target_share": float((waited["greet_wait_s"] <= target_s).mean())
+                if len(waited)
+                else math.nan,
                 "reneged": int(waited[ev.RENEGE].notna().sum()),
                 "guides_on_duty": float(window["on_duty"].mean()) if len(window) else math.nan,
                 "guides_busy": float(window["busy"].mean()) if len(window) else math.nan,
@@ -256,7 +266,9 @@ def half_hour_table(log: pd.DataFrame, parties: pd.DataFrame, scenario: Scenario
 
 def _inside_levels(log: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     gate = log[log["event"].isin([ev.ADMIT, ev.EXIT])]
-    return step_levels(gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy())
+    return step_levels(
+        gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy()
+    )
 
 
 def _window_max(times: np.ndarray, levels: np.ndarray, start: float, end: float) -> float:
@@ -327,7 +339,9 @@ def _ci_columns(frame: pd.DataFrame, by: str | list[str], columns: list[str]) ->
     """Mean and 95% CI of ``columns`` within groups of ``by`` (one value per replication)."""
     out = []
     for key, group in frame.groupby(by, sort=True):
-        row = dict(zip([by] if isinstance(by, str) else by, key if isinstance(key, tuple) else (key,), strict=True))
+        row = dict(
+            zip([by] if isinstance(by, str) else by, key if isinstance(key, tuple) else (key,), strict=True)
+        )
         for column in columns:
             mean, low, high = ci95(group[column].to_numpy())
             row[column] = mean
@@ -346,7 +360,16 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
         values = kpi_frame[name].to_numpy(dtype=float)
         mean, low, high = ci95(values)
         sd = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else math.nan
-        kpi_rows.append({"metric": name, "mean": mean, "ci_low": low, "ci_high": high, "sd": sd, "n": int(np.sum(~np.isnan(values)))})
+        kpi_rows.append(
+            {
+                "metric": name,
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "sd": sd,
+                "n": int(np.sum(~np.isnan(values))),
+            }
+        )
     half = pd.concat([d.half_hours.assign(replication=d.replication) for d in days], ignore_index=True)
     half_cols = [c for c in half.columns if c not in ("slot", "start_min", "replication")]
     half_hours = _ci_columns(half, "slot", half_cols)
@@ -357,7 +380,8 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
     flows = pd.concat([d.flows.assign(replication=d.replication) for d in days], ignore_index=True)
     flows = (
         flows.groupby(["slot", "from", "to"])[["parties", "persons"]].sum().div(len(days)).reset_index()
-        if len(flows) else flows
+        if len(flows)
+        else flows
     )
     return Results(
         scenario=scenario.name,
@@ -379,7 +403,9 @@ def _clock(scenario: Scenario, slot: int) -> str:
 
 
 def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
-    frame = pd.concat([d.zones.rename_axis("place").reset_index().assign(replication=d.replication) for d in days])
+    frame = pd.concat(
+        [d.zones.rename_axis("place").reset_index().assign(replication=d.replication) for d in days]
+    )
     # A place never used in a replication had nobody in it: count it as zero, not missing.
     places = frame["place"].unique()
     full = pd.MultiIndex.from_product([places, [d.replication for d in days]], names=["place", "replication"])
@@ -393,7 +419,11 @@ def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
     table["capacity"] = [layout.zone[p].max_persons for p in table["place"]]
     table["m2_per_person_at_max"] = table["area_m2"] / table["max_persons"].where(table["max_persons"] > 0)
     order = {z.id: i for i, z in enumerate(layout.zones)}
-    return table.sort_values("place", key=lambda s: s.map(order)).rename(columns={"place": "zone"}).reset_index(drop=True)
+    return (
+        table.sort_values("place", key=lambda s: s.map(order))
+        .rename(columns={"place": "zone"})
+        .reset_index(drop=True)
+    )
 
 
 def _occupancy_bands(days: list[DaySummary]) -> pd.DataFrame:

@@ -57,10 +57,22 @@ def greeting_wait(ax: Axes, results: Results, scenario: Scenario) -> Axes:
     """Greeting wait by half hour (mean with its 95% CI, and p90) against the target."""
     table = results.half_hours
     x = table["slot"].to_numpy() * 30 + 15
-    ax.fill_between(x, table["greet_wait_mean_min_ci_low"], table["greet_wait_mean_min_ci_high"], alpha=0.25, color="C0", label="均值95%置信区间 mean 95% CI")
+    ax.fill_between(
+        x,
+        table["greet_wait_mean_min_ci_low"],
+        table["greet_wait_mean_min_ci_high"],
+        alpha=0.25,
+        color="C0",
+        label="均值95%置信区间 mean 95% CI",
+    )
     ax.plot(x, table["greet_wait_mean_min"], "o-", color="C0", label="平均等待 mean wait")
     ax.plot(x, table["greet_wait_p90_min"], "s--", color="C1", label="90分位 p90")
-    ax.axhline(scenario.targets.greet_within_min, color="C3", lw=1.5, label=f"目标 target {scenario.targets.greet_within_min:g} min")
+    ax.axhline(
+        scenario.targets.greet_within_min,
+        color="C3",
+        lw=1.5,
+        label=f"目标 target {scenario.targets.greet_within_min:g} min",
+    )
     ax.set_ylabel("等待顾问接待（分钟） wait for a guide (min)")
     ax.set_title("各时段接待等待 Greeting wait by half hour (by time joined the queue)")
     _clock_axis(ax, scenario, scenario.day_s / 60.0)
@@ -74,11 +86,16 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
     """Small multiples: each visitor zone's headcount over the day against its capacity."""
     band = results.occupancy
     visited = set(band.loc[band["p95"] > 0, "place"])
-    zones = [z for z in layout.zones if z.kind not in ("exit", "entrance", "corridor", "stair") and z.id in visited]
+    zones = [
+        z for z in layout.zones if z.kind not in ("exit", "entrance", "corridor", "stair") and z.id in visited
+    ]
     cols = 3
     rows = int(np.ceil(len(zones) / cols))
     axes = fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()
-    end_min = max(scenario.day_s / 60.0, 60.0 * np.ceil(results.kpis.set_index("metric").loc["last_exit_min", "mean"] / 60.0))
+    end_min = max(
+        scenario.day_s / 60.0,
+        60.0 * np.ceil(results.kpis.set_index("metric").loc["last_exit_min", "mean"] / 60.0),
+    )
     for ax, zone in zip(axes, zones, strict=False):
         data = band[(band["place"] == zone.id) & (band["minute"] <= end_min)]
         ax.fill_between(data["minute"], data["p05"], data["p95"], alpha=0.25, color="C0", lw=0)
@@ -90,19 +107,27 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
         ax.grid(alpha=0.3)
         _clock_axis(ax, scenario, end_min)
         ax.tick_params(labelsize=7)
-    for ax in axes[len(zones):]:
+    for ax in axes[len(zones) :]:
         ax.set_visible(False)
-    fig.suptitle("各区域人数（均值，5–95%分位带；红虚线=容量） Persons per zone: mean, 5–95% band, red = capacity", fontsize=10)
+    fig.suptitle(
+        "各区域人数（均值，5–95%分位带；红虚线=容量） Persons per zone: mean, 5–95% band, red = capacity",
+        fontsize=10,
+    )
     return fig
 
 
 def guides_busy(ax: Axes, results: Results, scenario: Scenario) -> Axes:
     """Guides on duty against guides busy with a party, through the day."""
     g = results.guides
-    end_min = max(scenario.day_s / 60.0, float(g.loc[g["busy_mean"] > 0.05, "minute"].max() if (g["busy_mean"] > 0.05).any() else 0.0))
+    end_min = max(
+        scenario.day_s / 60.0,
+        float(g.loc[g["busy_mean"] > 0.05, "minute"].max() if (g["busy_mean"] > 0.05).any() else 0.0),
+    )
     g = g[g["minute"] <= end_min]
     ax.step(g["minute"], g["on_duty_mean"], where="post", color="C2", label="在岗顾问 guides on duty")
-    ax.fill_between(g["minute"], g["busy_p05"], g["busy_p95"], alpha=0.25, color="C0", lw=0, label="5–95%分位 band")
+    ax.fill_between(
+        g["minute"], g["busy_p05"], g["busy_p95"], alpha=0.25, color="C0", lw=0, label="5–95%分位 band"
+    )
     ax.plot(g["minute"], g["busy_mean"], color="C0", label="带客中 guides busy (mean)")
     ax.set_ylabel("人数 guides")
     ax.set_title("置业顾问：在岗与带客 Guides on duty vs busy")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import chain
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -229,12 +230,16 @@ def _check_times(s: Scenario) -> Iterator[Problem]:
         yield Problem("demand.profile", "first time must be at or before opening, all before closing")
     if not any(s.demand.profile.values()):
         yield Problem("demand.profile", "all intensities are zero: nobody would come")
-    guide_keys = sorted(s.guides.schedule)
-    if guide_keys and guide_keys[0] > open_:
-        yield Problem("guides.schedule", "first time must be at or before opening")
-    for zone_id, schedule in s.desks.items():
+    schedules = {"guides.schedule": s.guides.schedule} if any(st.is_guided for st in s.journey.stages) else {}
+    schedules |= {f"desks.{zone_id}": schedule for zone_id, schedule in s.desks.items()}
+    for path, schedule in schedules.items():
+        if not schedule:
+            yield Problem(path, "needs at least one entry")
+            continue
         if min(schedule) > open_:
-            yield Problem(f"desks.{zone_id}", "first time must be at or before opening")
+            yield Problem(path, "first time must be at or before opening")
+        if schedule[max(schedule)] == 0:
+            yield Problem(path, "ends with nobody on duty: parties still waiting would wait forever")
     for i, group in enumerate(s.demand.groups):
         if not open_ <= group.at < close:
             yield Problem(f"demand.groups[{i}].at", "must be within opening hours")
@@ -356,17 +361,17 @@ def possible_moves(layout: Layout, scenario: Scenario) -> set[tuple[str, str]]:
             before = list(entrance_weights(layout, scenario))
             first_guided = next((j for j, st in enumerate(stages) if st.is_guided), None)
             if stage.is_guided and wait is not None:
-                before = [*before, *sum(zones[: first_guided or 0], [])]
+                before = [*before, *chain.from_iterable(zones[: first_guided or 0])]
                 moves |= {(b, wait) for b in before} | {(wait, z) for z in zones[i]}
                 before = [wait]
             lo = 0
         else:
             before, lo = [], index[stage.only_if]
-        before += sum(zones[lo:i], []) + zones[i]  # earlier stages, and another zone of this one
+        before += [*chain.from_iterable(zones[lo:i]), *zones[i]]  # earlier stages, another zone of this one
         moves |= {(b, z) for b in before for z in zones[i] if b != z}
         if stage.revisit is not None:
             back = zones[index[stage.revisit.stage]]
-            after = sum(zones[i + 1 :], [])
+            after = list(chain.from_iterable(zones[i + 1 :]))
             moves |= {(z, r) for z in zones[i] for r in back if z != r}
             moves |= {(r, a) for r in back for a in after if r != a}
     return moves
@@ -396,13 +401,11 @@ def _check_fit(layout: Layout, s: Scenario, used: list[str]) -> Iterator[Problem
         if cap is not None and largest > cap:
             yield Problem(
                 "demand.party_size",
-                f"a party of {largest - 1} with its guide can never enter {zone_id!r} "
-                f"(max_persons {cap})",
+                f"a party of {largest - 1} with its guide can never enter {zone_id!r} (max_persons {cap})",
             )
     limits = {
         "policies.max_inside_persons": s.policies.max_inside_persons,
-        "policies.batch_admission.persons": s.policies.batch_admission
-        and s.policies.batch_admission.persons,
+        "policies.batch_admission.persons": s.policies.batch_admission and s.policies.batch_admission.persons,
     }
     for path, limit in limits.items():
         if limit is not None and largest - 1 > limit:

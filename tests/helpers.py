@@ -11,7 +11,9 @@ from sim.scenario import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def line_layout(lengths=(10.0, 5.0, 5.0, 10.0), places: int = 1, desks: int = 1, show_cap: int | None = None) -> Layout:
+def line_layout(
+    lengths=(10.0, 5.0, 5.0, 10.0), places: int = 1, desks: int = 1, show_cap: int | None = None
+) -> Layout:
     """door → reception → lounge → sand → out, in a line; optionally a capped show unit off sand."""
     zones = [
         {"id": "door", "kind": "entrance", "xy": [0, 0]},
@@ -26,7 +28,9 @@ def line_layout(lengths=(10.0, 5.0, 5.0, 10.0), places: int = 1, desks: int = 1,
         for a, b, length in zip(names[:-1], names[1:], lengths, strict=True)
     ]
     if show_cap is not None:
-        zones.append({"id": "show", "kind": "show_unit", "area_m2": 50, "max_persons": show_cap, "xy": [20, 10]})
+        zones.append(
+            {"id": "show", "kind": "show_unit", "area_m2": 50, "max_persons": show_cap, "xy": [20, 10]}
+        )
         passages.append({"from": "sand", "to": "show", "kind": "door", "length_m": 0, "width_m": 1.0})
     return Layout.model_validate({"name": "line", "zones": zones, "passages": passages})
 

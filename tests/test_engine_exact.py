@@ -123,7 +123,9 @@ def test_guides_going_off_duty_finish_their_tour():
 
 
 def test_batch_admission_lets_in_at_most_n_persons_per_window():
-    sc = scenario(policies={"batch_admission": {"persons": 3, "every_min": 10}}, guides={"schedule": {"09:00": 3}})
+    sc = scenario(
+        policies={"batch_admission": {"persons": 3, "every_min": 10}}, guides={"schedule": {"09:00": 3}}
+    )
     parties = [party(i, 0.0, 2) for i in range(3)]
     rows = log_of(line_layout(desks=3, places=3), sc, parties)
     admits = [t for t, p, e, *_ in rows if e == "admit"]

@@ -1,10 +1,10 @@
 """Monotonicity with common random numbers: more guides never raise the mean greeting wait."""
 
 import pytest
+from helpers import ROOT
 
 from sim.io import load_pair
 from sim.runner import run
-from helpers import ROOT
 
 
 @pytest.mark.slow
@@ -12,7 +12,9 @@ def test_more_guides_never_raise_the_mean_greeting_wait():
     layout, sc = load_pair(ROOT / "scenarios" / "weekday.yaml")
     means, served = [], []
     for guides in (3, 4, 5, 6, 8):
-        variant = sc.model_copy(update={"guides": sc.guides.model_copy(update={"schedule": {sc.hours.open: guides}})})
+        variant = sc.model_copy(
+            update={"guides": sc.guides.model_copy(update={"schedule": {sc.hours.open: guides}})}
+        )
         kpis = run(layout, variant, replications=12, seed=11, workers=1).kpis.set_index("metric")["mean"]
         means.append(kpis["greet_wait_mean_min"])
         served.append(kpis["parties_served"])

@@ -5,6 +5,7 @@
    m(t) = ∫ λ(u) P(S > t − u) du (Eick, Massey & Whitt 1993).
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -42,7 +43,10 @@ def point_layout(kind: str, **resources) -> Layout:
         {"id": "out", "kind": "exit", "visitor_exit": True, "xy": [3, 0]},
     ]
     names = [z["id"] for z in zones]
-    passages = [{"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2} for a, b in zip(names[:-1], names[1:], strict=True)]
+    passages = [
+        {"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2}
+        for a, b in itertools.pairwise(names)
+    ]
     return Layout.model_validate({"name": "point", "zones": zones, "passages": passages})
 
 
@@ -58,7 +62,15 @@ def test_greeting_wait_matches_erlang_c():
             "name": "M/M/5",
             "hours": {"open": "00:00", "close": "23:00"},
             "demand": {"parties": LAMBDA_PER_MIN * 23 * 60, "party_size": {1: 1.0}, "profile": {"00:00": 1}},
-            "journey": {"stages": [{"id": "tour", "kind": "sand_table", "dwell": {"dist": "exponential", "mean_min": MEAN_TOUR_MIN}}]},
+            "journey": {
+                "stages": [
+                    {
+                        "id": "tour",
+                        "kind": "sand_table",
+                        "dwell": {"dist": "exponential", "mean_min": MEAN_TOUR_MIN},
+                    }
+                ]
+            },
             "guides": {"schedule": {"00:00": C}},
             "targets": {"greet_within_min": TARGET_MIN},
         }
@@ -74,10 +86,14 @@ def test_greeting_wait_matches_erlang_c():
     rate = C / MEAN_TOUR_MIN - LAMBDA_PER_MIN
     theory_wq, theory_sl = c / rate, 1 - c * math.exp(-rate * TARGET_MIN)
     mean, low, high = ci95(means)
-    print(f"Erlang C W_q: theory {theory_wq:.4f} min, simulated {mean:.4f} [{low:.4f}, {high:.4f}], error {mean / theory_wq - 1:+.2%}")
+    print(
+        f"Erlang C W_q: theory {theory_wq:.4f} min, simulated {mean:.4f} [{low:.4f}, {high:.4f}], error {mean / theory_wq - 1:+.2%}"
+    )
     assert low <= theory_wq <= high
     mean, low, high = ci95(within)
-    print(f"Erlang C P(W<={TARGET_MIN:g}): theory {theory_sl:.4f}, simulated {mean:.4f} [{low:.4f}, {high:.4f}], error {mean - theory_sl:+.4f}")
+    print(
+        f"Erlang C P(W<={TARGET_MIN:g}): theory {theory_sl:.4f}, simulated {mean:.4f} [{low:.4f}, {high:.4f}], error {mean - theory_sl:+.4f}"
+    )
     assert low <= theory_sl <= high
 
 
@@ -97,7 +113,12 @@ def offered_load(sc: Scenario, t_s: float) -> float:
     for k, s, e in zip(keys, starts, ends, strict=True):
         rate = sc.demand.expected_parties * sc.demand.profile[k] / weight  # parties per second
         if s < t_s:
-            total += rate * integrate.quad(lambda u: float(dwell.survival(np.array([t_s - u]))[0]), s, min(e, t_s), limit=200)[0]
+            total += (
+                rate
+                * integrate.quad(
+                    lambda u: float(dwell.survival(np.array([t_s - u]))[0]), s, min(e, t_s), limit=200
+                )[0]
+            )
     return total
 
 
@@ -128,5 +149,7 @@ def test_zone_occupancy_matches_mt_g_infinity():
     for j, minute in enumerate(minutes):
         theory = offered_load(sc, 60.0 * minute)
         mean = samples[:, j].mean()
-        print(f"t={minute:3d} min: m(t) {theory:7.3f}, simulated {mean:7.3f} ± {half[j]:.3f} ({mean / theory - 1:+.2%})")
+        print(
+            f"t={minute:3d} min: m(t) {theory:7.3f}, simulated {mean:7.3f} ± {half[j]:.3f} ({mean / theory - 1:+.2%})"
+        )
         assert abs(mean - theory) <= half[j]
