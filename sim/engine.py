@@ -53,6 +53,12 @@ class Pool:
         self.target = 0
         self._on_duty = on_duty
 
+    def take(self) -> int | None:
+        """A unit at once if one is idle and nobody is waiting before us, else None."""
+        if self.idle and not self._line:
+            return self.idle.popleft()
+        return None
+
     def request(self, priority: int = 1) -> simpy.Event:
         """Event that succeeds with a unit id."""
         event = self.env.event()
@@ -119,6 +125,14 @@ class Gate:
         self.inside = 0
         self.line: deque[tuple[int, simpy.Event]] = deque()
 
+    def enter_now(self, persons: int) -> bool:
+        """Step in at once if nobody is queuing and quota and room allow."""
+        if self.line or persons > self.quota or (self.cap is not None and self.inside + persons > self.cap):
+            return False
+        self.quota -= persons
+        self.inside += persons
+        return True
+
     def request(self, persons: int) -> simpy.Event:
         """Event that succeeds when the party may step in."""
         event = self.env.event()
@@ -145,6 +159,37 @@ class Gate:
             self.line.popleft()
             self.quota -= persons
             self.inside += persons
+            event.succeed()
+
+
+class Room:
+    """Places inside a zone with ``max_persons``: a party enters only when all of it fits (FIFO)."""
+
+    def __init__(self, env: simpy.Environment, capacity: int):
+        self.env = env
+        self.free = capacity
+        self.line: deque[tuple[int, simpy.Event]] = deque()
+
+    def take(self, people: int) -> bool:
+        """Step in at once if nobody is waiting at the door and there is room."""
+        if self.line or people > self.free:
+            return False
+        self.free -= people
+        return True
+
+    def request(self, people: int) -> simpy.Event:
+        """Event that succeeds when the party has stepped in."""
+        event = self.env.event()
+        self.line.append((people, event))
+        self.put(0)
+        return event
+
+    def put(self, people: int) -> None:
+        """People leave; admit from the door, first come first served."""
+        self.free += people
+        while self.line and self.line[0][0] <= self.free:
+            waiting, event = self.line.popleft()
+            self.free -= waiting
             event.succeed()
 
 
@@ -204,10 +249,12 @@ class Day:
         self.gate = Gate(self.env, policies.max_inside_persons, batch and batch.persons)
         self.guides = Pool(self.env, self._guide_duty)
         self.service: dict[str, Pool] = {}
-        self.rooms: dict[str, simpy.Container] = {}
+        self.rooms: dict[str, Room] = {}
         self.shuttles: dict[str, Shuttle] = {}
         self._set_up_zones()
         self._set_up_schedules()
+        self.outside = {z.id for z in layout.zones if z.kind in SAFE_KINDS}  # not occupancy
+        self._leg_cache: dict[tuple[str, str], tuple] = {}
         self._held: dict[tuple[int, str], int] = {}  # (party, zone) -> room places taken
         self._stay_guide: dict[tuple[int, str], int] = {}  # (party, zone) -> guide on entering
         self.active = 0
@@ -234,7 +281,7 @@ class Day:
                 pool.set_capacity(units)
                 self.service[zone.id] = pool
             if zone.max_persons is not None:
-                self.rooms[zone.id] = simpy.Container(self.env, zone.max_persons, init=zone.max_persons)
+                self.rooms[zone.id] = Room(self.env, zone.max_persons)
         for passage in self.layout.passages:
             if passage.kind == "shuttle":
                 self.shuttles[passage.pid] = Shuttle(self.env, passage)
@@ -287,7 +334,8 @@ class Day:
     def _visit(self, party: Party) -> Generator:
         env, log, pid, n = self.env, self.log, party.id, party.persons
         log((env.now, pid, ev.ARRIVE, party.entrance, n, -1))
-        yield self.gate.request(n)
+        if not self.gate.enter_now(n):
+            yield self.gate.request(n)
         log((env.now, pid, ev.ADMIT, party.entrance, n, -1))
         here, guide = party.entrance, -1
         for visit in party.visits:
@@ -303,15 +351,17 @@ class Day:
     def _wait_for_guide(self, party: Party) -> Generator:
         env, log = self.env, self.log
         log((env.now, party.id, ev.WAIT_GUIDE, self.wait_zone, party.persons, -1))
-        request = self.guides.request(party.priority)
-        if math.isinf(party.patience_s):
-            guide = yield request
-        else:
-            yield request | env.timeout(party.patience_s)
-            if not request.triggered:
-                self.guides.cancel(request)
-                log((env.now, party.id, ev.RENEGE, self.wait_zone, party.persons, -1))
-                return -1
+        guide = self.guides.take()
+        if guide is None:
+            request = self.guides.request(party.priority)
+            if math.isinf(party.patience_s):
+                yield request
+            else:
+                yield request | env.timeout(party.patience_s)
+                if not request.triggered:
+                    self.guides.cancel(request)
+                    log((env.now, party.id, ev.RENEGE, self.wait_zone, party.persons, -1))
+                    return -1
             guide = request.value
         log((env.now, party.id, ev.GREET, self.wait_zone, party.persons, guide))
         return guide
@@ -321,7 +371,9 @@ class Day:
         if pool is None:
             yield self.env.timeout(visit.dwell_s)
             return
-        unit = yield pool.request(party.priority)
+        unit = pool.take()
+        if unit is None:
+            unit = yield pool.request(party.priority)
         self.log((self.env.now, party.id, ev.START, visit.zone, party.persons, guide))
         yield self.env.timeout(visit.dwell_s)
         pool.release(unit)
@@ -344,43 +396,48 @@ class Day:
         if here == there:
             return there
         env, log, pid, n = self.env, self.log, party.id, party.persons
-        people = n + (guide >= 0)
-        if self.layout.zone[here].kind not in SAFE_KINDS:
+        if here not in self.outside:
             # The guide logged on entering, so a stay's enter and leave rows match.
             log((env.now, pid, ev.LEAVE, here, n, self._stay_guide.pop((pid, here), guide)))
             room = self.rooms.get(here)
             if room is not None:
                 room.put(self._held.pop((pid, here)))
-        path = self.routes[here][there]
-        for origin, destination in itertools.pairwise(path):
-            yield from self._pass(party, origin, destination, guide)
-        if self.layout.zone[there].kind in SAFE_KINDS:
+        for key, walk_s, shuttle, origin in self._legs(here, there):
+            if shuttle is None:
+                log((env.now, pid, ev.ENTER, key, n, guide))
+                if walk_s > 0:
+                    yield env.timeout(walk_s)
+            else:
+                log((env.now, pid, ev.QUEUE, key, n, guide))
+                board, alight = shuttle.wait(origin, n + (guide >= 0))
+                yield board
+                log((env.now, pid, ev.ENTER, key, n, guide))
+                yield alight
+            log((env.now, pid, ev.LEAVE, key, n, guide))
+        if there in self.outside:
             return there
         room = self.rooms.get(there)
         if room is not None:
-            if room.level < people or room.get_queue:
+            people = n + (guide >= 0)
+            if not room.take(people):
                 log((env.now, pid, ev.QUEUE, there, n, guide))
-            yield room.get(people)
+                yield room.request(people)
             self._held[(pid, there)] = people
         self._stay_guide[(pid, there)] = guide
         log((env.now, pid, ev.ENTER, there, n, guide))
         return there
 
-    def _pass(self, party: Party, origin: str, destination: str, guide: int) -> Generator:
-        env, log, pid, n = self.env, self.log, party.id, party.persons
-        key = ev.passage_key(origin, destination)
-        edge = self.layout.graph.edges[origin, destination]
-        shuttle = self.shuttles.get(edge["pid"])
-        if shuttle is None:
-            log((env.now, pid, ev.ENTER, key, n, guide))
-            yield env.timeout(self.walk_s[origin, destination])
-        else:
-            log((env.now, pid, ev.QUEUE, key, n, guide))
-            board, alight = shuttle.wait(origin, n + (guide >= 0))
-            yield board
-            log((env.now, pid, ev.ENTER, key, n, guide))
-            yield alight
-        log((env.now, pid, ev.LEAVE, key, n, guide))
+    def _legs(self, here: str, there: str) -> tuple[tuple[str, float, Shuttle | None, str], ...]:
+        """The passages of the quickest route: (place key, walking seconds, shuttle, origin)."""
+        legs = self._leg_cache.get((here, there))
+        if legs is None:
+            edges = self.layout.graph.edges
+            legs = tuple(
+                (ev.passage_key(u, v), self.walk_s[u, v], self.shuttles.get(edges[u, v]["pid"]), u)
+                for u, v in itertools.pairwise(self.routes[here][there])
+            )
+            self._leg_cache[(here, there)] = legs
+        return legs
 
 
 def run_day(layout: Layout, scenario: Scenario, parties: list[Party]) -> list[ev.Row]:

@@ -1,0 +1,192 @@
+"""Benchmark table for the README (`make bench`). Not a test: timings on a shared machine are noisy,
+so each figure is a median of repeats and the engine is judged by a ratio against bare SimPy.
+
+1. Engine overhead: our engine on a one-stage M/M/c day against a bare SimPy M/M/c loop with the
+   very same arrival and service times (same customers, same number of servers).
+2. One National Day replication (draw parties, simulate, summarise), median of repeats.
+3. 100 National Day replications on all cores, event logs written to Parquet, with peak memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import resource
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import simpy
+
+from sim.demand import draw_parties
+from sim.engine import run_day
+from sim.io import load_pair
+from sim.layout import Layout
+from sim.runner import default_workers, replicate, run
+from sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVERS, RATE_PER_MIN, MEAN_SERVICE_MIN, HOURS = 12, 10.0, 1.0, 20
+
+
+def mmc_day() -> tuple[Layout, Scenario]:
+    """door → lounge → desk → out with zero-length passages; one guided stage: M/M/12."""
+    zones = [
+        {"id": "door", "kind": "entrance", "xy": [0, 0]},
+        {"id": "lounge", "kind": "lounge", "area_m2": 100, "xy": [1, 0]},
+        {"id": "desk", "kind": "other", "area_m2": 100, "xy": [2, 0]},
+        {"id": "out", "kind": "exit", "visitor_exit": True, "xy": [3, 0]},
+    ]
+    names = [z["id"] for z in zones]
+    passages = [
+        {"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2}
+        for a, b in itertools.pairwise(names)
+    ]
+    layout = Layout.model_validate({"name": "M/M/c", "zones": zones, "passages": passages})
+    scenario = Scenario.model_validate(
+        {
+            "name": "M/M/c",
+            "hours": {"open": "02:00", "close": f"{2 + HOURS:02d}:00"},
+            "demand": {"parties": RATE_PER_MIN * 60 * HOURS, "party_size": {1: 1.0}, "profile": {"02:00": 1}},
+            "journey": {
+                "stages": [
+                    {
+                        "id": "serve",
+                        "kind": "other",
+                        "dwell": {"dist": "exponential", "mean_min": MEAN_SERVICE_MIN},
+                    }
+                ]
+            },
+            "guides": {"schedule": {"02:00": SERVERS}},
+        }
+    )
+    return layout, scenario
+
+
+def bare_simpy(arrivals: list[float], services: list[float], servers: int) -> int:
+    """The textbook SimPy M/M/c loop on the same customers; returns SimPy events processed."""
+    env = simpy.Environment()
+    desk = simpy.Resource(env, servers)
+    count = [0]
+
+    def customer(service: float):
+        with desk.request() as req:
+            yield req
+            yield env.timeout(service)
+        count[0] += 1
+
+    def source():
+        now = 0.0
+        for at, service in zip(arrivals, services, strict=True):
+            yield env.timeout(at - now)
+            now = at
+            env.process(customer(service))
+
+    env.process(source())
+    env.run()
+    return count[0]
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class TreeMemory(threading.Thread):
+    """Peak resident memory of this process and all its descendants (the forkserver's workers are
+    grandchildren, which getrusage never sees), sampled from /proc every 50 ms. Linux only."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mib = math.nan
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        if not Path("/proc/self/status").exists():
+            return
+        self.peak_mib = 0.0
+        while not self._halt.wait(0.05):
+            self.peak_mib = max(self.peak_mib, sum(_rss_mib(pid) for pid in _tree(os.getpid())))
+
+    def stop(self) -> float:
+        self._halt.set()
+        self.join()
+        return self.peak_mib
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def main() -> None:
+    layout, scenario = mmc_day()
+    parties = draw_parties(layout, scenario, seed=1)
+    arrivals = [p.arrive_s for p in parties]
+    services = [p.visits[0].dwell_s for p in parties]
+    rows = len(run_day(layout, scenario, parties))
+    ours = median_time(lambda: run_day(layout, scenario, parties), 5)
+    bare = median_time(lambda: bare_simpy(arrivals, services, SERVERS), 5)
+    n = len(parties)
+
+    nd_layout, nd_scenario = load_pair(ROOT / "scenarios" / "national_day_peak.yaml")
+    one_rep = median_time(lambda: replicate(nd_layout, nd_scenario, seed=1, replication=0), 7)
+    workers = default_workers()
+    with tempfile.TemporaryDirectory() as logs:
+        memory = TreeMemory()
+        memory.start()
+        start = time.perf_counter()
+        run(nd_layout, nd_scenario, replications=100, seed=1, workers=workers, log_dir=logs)
+        hundred = time.perf_counter() - start
+        tree_mib = memory.stop()
+        log_mib = sum(f.stat().st_size for f in Path(logs).glob("*.parquet")) / 2**20
+    driver_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print("| measure | value |")
+    print("|---|---|")
+    print(
+        f"| M/M/{SERVERS} day, {n:,} customers: bare SimPy loop | {bare:.3f} s ({n / bare:,.0f} customers/s) |"
+    )
+    print(
+        f"| same customers through the Anchang engine ({rows:,} log rows) | {ours:.3f} s ({n / ours:,.0f} customers/s, {rows / ours:,.0f} log rows/s) |"
+    )
+    print(f"| **engine overhead vs bare SimPy** | **{ours / bare:.2f}×** |")
+    print(f"| one National Day replication (draw + simulate + summarise), median of 7 | {one_rep:.3f} s |")
+    print(
+        f"| 100 National Day replications on {workers} cores, logs to Parquet ({log_mib:.1f} MiB) | {hundred:.1f} s |"
+    )
+    print(
+        f"| peak memory, whole process tree during the 100 replications (driver alone) | {tree_mib:.0f} MiB ({driver_mib:.0f} MiB) |"
+    )
+
+
+if __name__ == "__main__":
+    main()
