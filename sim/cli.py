@@ -145,9 +145,10 @@ def _write_outputs(results, layout, scenario, out: Path, summary: dict) -> dict[
     from matplotlib import pyplot as plt
 
     from sim import plots
+    from sim.metrics import zone_occupancy_table
     from sim.store import write_json, write_tables
 
-    written = write_tables(results, out)
+    written = write_tables(results, out, {"occupancy": zone_occupancy_table(results, layout, scenario)})
     written["summary"] = write_json(summary, out / "summary.json")
     with plots.chinese_font():
         figures = {

@@ -33,6 +33,7 @@ import simpy
 from sim import eventlog as ev
 from sim.demand import Party, Visit
 from sim.layout import SAFE_KINDS, Layout, Passage, route_table, travel_time_s
+from sim.problems import InputError, Problem
 from sim.scenario import Scenario, wait_zone
 
 _OVERRUN_S = 24 * 3600.0  # hard stop after closing, in case a policy can never admit someone
@@ -310,10 +311,21 @@ class Day:
         self.log((self.env.now, -1, ev.GUIDE_ON if on else ev.GUIDE_OFF, "", 0, guide))
 
     def run(self, parties: list[Party]) -> list[ev.Row]:
-        """Simulate the day for these parties; return the event log rows."""
+        """Simulate the day for these parties; return the event log rows.
+
+        Raises:
+            InputError: if parties are still inside a day after closing (inputs that can
+                never serve them); a silently truncated log would give wrong numbers.
+        """
         self.env.process(self._arrivals(parties))
         limit = self.env.timeout(self.scenario.day_s + _OVERRUN_S)
         self.env.run(until=self.env.any_of([self.done, limit]))
+        if not self.done.triggered:
+            message = (
+                f"{self.active} parties were still inside {_OVERRUN_S / 3600:.0f} h after closing: "
+                "the layout and scenario can never serve them (check capacities, schedules and shuttles)"
+            )
+            raise InputError([Problem("", message)])
         return self.rows
 
     def _arrivals(self, parties: list[Party]) -> Generator:

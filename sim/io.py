@@ -137,6 +137,10 @@ def _message(error: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
+# Pydantic puts the chosen member of a tagged union into an error's location; users never wrote it.
+_TAGS = {"exponential", "lognormal", "triangular", "uniform", "fixed", "empirical"}
+
+
 def _problems(exc: ValidationError, node: yaml.Node | None) -> list[Problem]:
     problems = []
     for error in exc.errors():
@@ -144,17 +148,6 @@ def _problems(exc: ValidationError, node: yaml.Node | None) -> list[Problem]:
         loc = tuple(p for p in loc if p != "[key]")
         problems.append(Problem(join_path(*loc), _message(error), _line_of(node, loc)))
     return problems
-
-
-_TAGS = {
-    "exponential",
-    "lognormal",
-    "triangular",
-    "uniform",
-    "fixed",
-    "empirical",
-    "function-before[parse_clock(), int]",
-}
 
 
 def _with_lines(problems: list[Problem], node: yaml.Node | None) -> list[Problem]:

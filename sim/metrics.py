@@ -57,8 +57,13 @@ class Results:
     days: list[DaySummary] = field(repr=False, default_factory=list)
 
 
-def ci95(values: np.ndarray | list[float]) -> tuple[float, float, float]:
-    """Mean and the t-based 95% confidence interval: (mean, low, high); NaNs are ignored."""
+def ci95(
+    values: np.ndarray | list[float], low_bound: float = -math.inf, high_bound: float = math.inf
+) -> tuple[float, float, float]:
+    """Mean and the t-based 95% confidence interval: (mean, low, high); NaNs are ignored.
+
+    The interval is clipped to the quantity's natural range (a count is never negative).
+    """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) == 0:
@@ -67,7 +72,12 @@ def ci95(values: np.ndarray | list[float]) -> tuple[float, float, float]:
     if len(x) < 2:
         return (mean, math.nan, math.nan)
     half = float(stdtrit(len(x) - 1, 0.975) * x.std(ddof=1) / math.sqrt(len(x)))
-    return (mean, mean - half, mean + half)
+    return (mean, max(mean - half, low_bound), min(mean + half, high_bound))
+
+
+def _range(name: str) -> tuple[float, float]:
+    """Natural range of a metric: every one is non-negative; shares and utilisations are ≤ 1."""
+    return (0.0, 1.0) if "share" in name or "utilisation" in name else (0.0, math.inf)
 
 
 # --- one day ---------------------------------------------------------------------------------
@@ -99,12 +109,9 @@ def greet_stats(parties: pd.DataFrame, target_s: float) -> dict[str, float]:
     waited = parties[parties[ev.WAIT_GUIDE].notna()]
     waits = waited["greet_wait_s"].dropna().to_numpy() / 60.0
     within = (waited["greet_wait_s"] <= target_s).sum()  # NaN (reneged) compares False
-    pct = np.percentile(waits, [50, 90, 95]) if len(waits) else [math.nan] * 3
     return {
         "greet_wait_mean_min": float(waits.mean()) if len(waits) else math.nan,
-        "greet_wait_p50_min": float(pct[0]),
-        "greet_wait_p90_min": float(pct[1]),
-        "greet_wait_p95_min": float(pct[2]),
+        **_percentiles(waits, (50, 90, 95)),
         "greet_within_target_share": float(within / len(waited)) if len(waited) else math.nan,
     }
 
@@ -250,7 +257,7 @@ def half_hour_table(
                 "persons_arrived": float(arrived["persons"].sum()),
                 "parties_waiting": len(waited),
                 "greet_wait_mean_min": float(greeted.mean()) if len(greeted) else math.nan,
-                "greet_wait_p90_min": float(np.percentile(greeted, 90)) if len(greeted) else math.nan,
+                **_percentiles(greeted.to_numpy(), (50, 90, 95)),
                 "greet_within_target_share": float((waited["greet_wait_s"] <= target_s).mean())
                 if len(waited)
                 else math.nan,
@@ -262,6 +269,11 @@ def half_hour_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _percentiles(minutes: np.ndarray, qs: tuple[int, ...]) -> dict[str, float]:
+    values = np.percentile(minutes, qs) if len(minutes) else [math.nan] * len(qs)
+    return {f"greet_wait_p{q}_min": float(v) for q, v in zip(qs, values, strict=True)}
 
 
 def _inside_levels(log: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -309,7 +321,9 @@ def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replica
         "parties_arrived": float(len(parties)),
         "persons_arrived": float(parties["persons"].sum()),
         "parties_served": float(parties[ev.GREET].notna().sum()),
+        "persons_served": float(parties.loc[parties[ev.GREET].notna(), "persons"].sum()),
         "parties_reneged": float(parties[ev.RENEGE].notna().sum()),
+        "persons_reneged": float(parties.loc[parties[ev.RENEGE].notna(), "persons"].sum()),
         "parties_inside_at_close": float(len(inside_at_close)),
         "persons_inside_at_close": float(inside_at_close["persons"].sum()),
         **greet_stats(parties, 60.0 * scenario.targets.greet_within_min),
@@ -343,7 +357,7 @@ def _ci_columns(frame: pd.DataFrame, by: str | list[str], columns: list[str]) ->
             zip([by] if isinstance(by, str) else by, key if isinstance(key, tuple) else (key,), strict=True)
         )
         for column in columns:
-            mean, low, high = ci95(group[column].to_numpy())
+            mean, low, high = ci95(group[column].to_numpy(), *_range(column))
             row[column] = mean
             row[f"{column}_ci_low"] = low
             row[f"{column}_ci_high"] = high
@@ -358,7 +372,7 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
     kpi_rows = []
     for name in kpi_frame.columns:
         values = kpi_frame[name].to_numpy(dtype=float)
-        mean, low, high = ci95(values)
+        mean, low, high = ci95(values, *_range(name))
         sd = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else math.nan
         kpi_rows.append(
             {
@@ -398,8 +412,7 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
 
 
 def _clock(scenario: Scenario, slot: int) -> str:
-    minutes = scenario.hours.open + slot * SLOT_S / 60.0
-    return f"{int(minutes // 60):02d}:{int(minutes % 60):02d}"
+    return _clock_of(scenario, slot * SLOT_S / 60.0)
 
 
 def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
@@ -418,6 +431,7 @@ def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
     table["area_m2"] = [layout.zone[p].area_m2 for p in table["place"]]
     table["capacity"] = [layout.zone[p].max_persons for p in table["place"]]
     table["m2_per_person_at_max"] = table["area_m2"] / table["max_persons"].where(table["max_persons"] > 0)
+    table["m2_per_person_at_p95"] = table["area_m2"] / table["p95_persons"].where(table["p95_persons"] > 0)
     order = {z.id: i for i, z in enumerate(layout.zones)}
     return (
         table.sort_values("place", key=lambda s: s.map(order))
@@ -449,3 +463,20 @@ def _guide_bands(days: list[DaySummary]) -> pd.DataFrame:
         out[f"{name}_mean"] = cube[:, :, j].mean(axis=0)
         out[f"{name}_p05"], out[f"{name}_p95"] = np.quantile(cube[:, :, j], [0.05, 0.95], axis=0)
     return out
+
+
+def zone_occupancy_table(results: Results, layout: Layout, scenario: Scenario) -> pd.DataFrame:
+    """Minute-by-minute persons in each zone (mean and 5–95% band) with the density it means."""
+    zones = {z.id: z for z in layout.zones if z.area_m2 is not None}
+    table = results.occupancy[results.occupancy["place"].isin(list(zones))].copy()
+    table.insert(1, "clock", [_clock_of(scenario, m) for m in table["minute"]])
+    area = table["place"].map({k: z.area_m2 for k, z in zones.items()})
+    table["m2_per_person"] = area / table["mean"].where(table["mean"] > 0)
+    return table.rename(
+        columns={"place": "zone", "mean": "persons_mean", "p05": "persons_p05", "p95": "persons_p95"}
+    )
+
+
+def _clock_of(scenario: Scenario, minute: float) -> str:
+    total = scenario.hours.open + int(minute)
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"

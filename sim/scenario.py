@@ -403,6 +403,13 @@ def _check_fit(layout: Layout, s: Scenario, used: list[str]) -> Iterator[Problem
                 "demand.party_size",
                 f"a party of {largest - 1} with its guide can never enter {zone_id!r} (max_persons {cap})",
             )
+    for i, passage in enumerate(layout.passages):
+        if passage.kind == "shuttle" and passage.seats is not None and largest > passage.seats:
+            yield Problem(
+                "demand.party_size",
+                f"a party of {largest - 1} with its guide ({largest}) does not fit the {passage.seats} "
+                f"seats of shuttle {passage.pid!r} (passages[{i}])",
+            )
     limits = {
         "policies.max_inside_persons": s.policies.max_inside_persons,
         "policies.batch_admission.persons": s.policies.batch_admission and s.policies.batch_admission.persons,

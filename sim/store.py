@@ -37,8 +37,13 @@ def read_events(directory: str | Path, replication: int | None = None) -> pd.Dat
     return pd.concat(frames, ignore_index=True)
 
 
-def write_tables(results: Results, directory: str | Path) -> dict[str, Path]:
-    """Write the KPI, half-hour, zone, flow and guide tables as CSV (UTF-8 with BOM for Excel)."""
+def write_tables(
+    results: Results, directory: str | Path, extra: dict[str, pd.DataFrame] | None = None
+) -> dict[str, Path]:
+    """Write the KPI, half-hour, zone, flow and guide tables (and ``extra``) as CSV.
+
+    CSV is UTF-8 with a byte-order mark, so Excel shows the Chinese names.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -47,6 +52,7 @@ def write_tables(results: Results, directory: str | Path) -> dict[str, Path]:
         "zones": results.zones,
         "flows": results.flows,
         "guides": results.guides,
+        **(extra or {}),
     }
     paths = {}
     for name, frame in tables.items():

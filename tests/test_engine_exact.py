@@ -139,3 +139,11 @@ def test_occupancy_cap_holds_parties_outside_until_someone_leaves():
     admits = {p: t for t, p, e, *_ in rows if e == "admit"}
     exits = sorted(t for t, p, e, *_ in rows if e == "exit")
     assert admits[0] == admits[1] == 0.0 and admits[2] == pytest.approx(exits[0])
+
+
+def test_a_day_that_can_never_finish_is_an_error_not_a_short_log():
+    from sim.problems import InputError
+
+    layout = line_layout(show_cap=2)  # two persons and a guide can never fit in the show unit
+    with pytest.raises(InputError, match="still inside 24 h after closing"):
+        run_day(layout, scenario(), [party(0, 0.0, 2, show=True)])

@@ -7,7 +7,7 @@ import sys
 import pytest
 from helpers import ROOT
 
-from sim.io import validate_file
+from sim.io import load_pair, validate_file
 from sim.problems import InputError
 
 GOOD_LAYOUT = (ROOT / "layouts" / "one_floor_gallery.yaml").read_text(encoding="utf-8")
@@ -264,3 +264,10 @@ def test_the_command_line_exits_2_with_the_message_and_no_traceback(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == f"{bad}:10: passages[2].width_m: must be > 0, got -1"
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_party_that_cannot_fit_the_shuttle_is_refused(tmp_path):
+    layout = (ROOT / "layouts" / "tower_show_units_shuttle.yaml").read_text(encoding="utf-8")
+    (tmp_path / "shuttle.yaml").write_text(layout.replace("seats: 8", "seats: 4"), encoding="utf-8")
+    with pytest.raises(InputError, match="does not fit the 4 seats of shuttle 'site_shuttle'"):
+        load_pair(ROOT / "scenarios" / "weekend.yaml", tmp_path / "shuttle.yaml")

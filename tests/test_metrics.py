@@ -43,3 +43,8 @@ def test_event_log_frame_has_compact_dtypes():
         "place": frame["place"].dtype, "persons": np.dtype("int16"), "guide": np.dtype("int16"),
     }  # fmt: skip
     assert ev.split_passage_key("a>b") == ("a", "b") and ev.split_passage_key("lounge") is None
+
+
+def test_ci95_is_clipped_to_the_natural_range():
+    assert ci95([0.0, 0.0, 3.0], 0.0)[1] == 0.0
+    assert ci95([1.0, 1.0, 0.7], 0.0, 1.0)[2] == 1.0
