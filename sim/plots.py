@@ -53,6 +53,13 @@ def _clock_axis(ax: Axes, scenario: Scenario, end_min: float) -> None:
     ax.set_xlim(0, end_min)
 
 
+def _day_end_min(results: Results, scenario: Scenario) -> float:
+    """Plot to closing, or to the hour after the last party left if that is later."""
+    last_exit = results.kpis.set_index("metric").loc["last_exit_min", "mean"]
+    overrun = 60.0 * np.ceil(last_exit / 60.0) if np.isfinite(last_exit) else 0.0
+    return max(scenario.day_s / 60.0, overrun)
+
+
 def greeting_wait(ax: Axes, results: Results, scenario: Scenario) -> Axes:
     """Greeting wait by half hour (mean with its 95% CI, and p90) against the target."""
     table = results.half_hours
@@ -92,10 +99,7 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
     cols = 3
     rows = int(np.ceil(len(zones) / cols))
     axes = fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()
-    end_min = max(
-        scenario.day_s / 60.0,
-        60.0 * np.ceil(results.kpis.set_index("metric").loc["last_exit_min", "mean"] / 60.0),
-    )
+    end_min = _day_end_min(results, scenario)
     for ax, zone in zip(axes, zones, strict=False):
         data = band[(band["place"] == zone.id) & (band["minute"] <= end_min)]
         ax.fill_between(data["minute"], data["p05"], data["p95"], alpha=0.25, color="C0", lw=0)
@@ -119,10 +123,7 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
 def guides_busy(ax: Axes, results: Results, scenario: Scenario) -> Axes:
     """Guides on duty against guides busy with a party, through the day."""
     g = results.guides
-    end_min = max(
-        scenario.day_s / 60.0,
-        float(g.loc[g["busy_mean"] > 0.05, "minute"].max() if (g["busy_mean"] > 0.05).any() else 0.0),
-    )
+    end_min = _day_end_min(results, scenario)
     g = g[g["minute"] <= end_min]
     ax.step(g["minute"], g["on_duty_mean"], where="post", color="C2", label="在岗顾问 guides on duty")
     ax.fill_between(
