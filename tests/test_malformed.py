@@ -195,6 +195,12 @@ CASES = [
         ["journey.stages[1].zones.spa: no restroom zone with this id"],
     ),
     (
+        "stage kind with no zone in the layout",
+        "scenario.yaml",
+        scenario_with("kind: sand_table", "kind: other"),
+        ["journey.stages[1].kind: the layout has no zone of kind 'other'"],
+    ),
+    (
         "only_if refers to a later stage",
         "scenario.yaml",
         scenario_with(
