@@ -69,6 +69,7 @@ class Zone(BaseModel):
         None, ge=1, description="persons allowed inside at once (required for show units)"
     )
     visitor_exit: bool = Field(False, description="exit zones only: visitors leave this way daily")
+    security_posts: int = Field(0, ge=0, description="fixed security posts (保安岗) at this zone")
     note: str | None = None
 
     @property

@@ -11,8 +11,10 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +27,7 @@ from sim.scenario import Scenario
 from sim.store import write_events
 
 Progress = Callable[[int, int], None]
+Summariser = Callable[[pd.DataFrame, Layout, Scenario, int], Any]
 
 
 def simulate(layout: Layout, scenario: Scenario, seed: int = 0, replication: int = 0) -> pd.DataFrame:
@@ -51,6 +54,15 @@ def replicate(
     return summarise_day(log, layout, scenario, replication)
 
 
+def _one(summarise: Summariser, layout: Layout, scenario: Scenario, seed: int, replication: int) -> Any:
+    return summarise(simulate(layout, scenario, seed, replication), layout, scenario, replication)
+
+
+def process_pool(workers: int | None = None) -> Executor:
+    """A process pool for repeated ``map_replications`` calls (use it as a context manager)."""
+    return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=_context())
+
+
 def default_workers() -> int:
     """All local cores."""
     return os.cpu_count() or 1
@@ -65,6 +77,46 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def map_replications(
+    summarise: Summariser,
+    layout: Layout,
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> list[Any]:
+    """Simulate days and return ``summarise(log, layout, scenario, rep)`` for each, in order.
+
+    ``summarise`` must be a module-level function (or a partial of one): it is sent to workers.
+    Pass ``executor`` to reuse one process pool across many calls (the staffing search does).
+    """
+    if executor is not None:
+        futures = [
+            executor.submit(_one, summarise, layout, scenario, seed, rep) for rep in range(replications)
+        ]
+        return [future.result() for future in futures]
+    workers = min(workers or default_workers(), replications)
+    if workers <= 1:
+        out = []
+        for rep in range(replications):
+            out.append(_one(summarise, layout, scenario, seed, rep))
+            if progress:
+                progress(len(out), replications)
+        return out
+    results: dict[int, Any] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {
+            pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in range(replications)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(len(results), replications)
+    return [results[rep] for rep in range(replications)]
+
+
 def run(
     layout: Layout,
     scenario: Scenario,
@@ -77,18 +129,13 @@ def run(
     """Run replications (scenario defaults unless given) and summarise them with 95% CIs."""
     reps = replications if replications is not None else scenario.run.replications
     seed = seed if seed is not None else scenario.run.seed
-    workers = min(workers or default_workers(), reps)
-    days: list[DaySummary] = []
-    if workers <= 1:
-        for rep in range(reps):
-            days.append(replicate(layout, scenario, seed, rep, log_dir))
-            if progress:
-                progress(len(days), reps)
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            futures = [pool.submit(replicate, layout, scenario, seed, rep, log_dir) for rep in range(reps)]
-            for future in as_completed(futures):
-                days.append(future.result())
-                if progress:
-                    progress(len(days), reps)
+    summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
+    days = map_replications(summarise, layout, scenario, reps, seed, workers, progress)
     return aggregate(days, layout, scenario, seed)
+
+
+def _summarise_and_keep(
+    log: pd.DataFrame, layout: Layout, scenario: Scenario, replication: int, log_dir: str
+) -> DaySummary:
+    write_events(log, log_dir, replication)
+    return summarise_day(log, layout, scenario, replication)

@@ -183,6 +183,67 @@ class Run(BaseModel):
     seed: int = Field(0, ge=0)
 
 
+class StartWindow(BaseModel):
+    """Shift starts every half hour from ``earliest`` to ``latest``."""
+
+    model_config = _MODEL
+    earliest: Clock
+    latest: Clock
+
+
+class MealBreak(BaseModel):
+    """An unpaid meal break of ``hours``, starting between the given hours into the shift."""
+
+    model_config = _MODEL
+    hours: float = Field(1.0, gt=0, le=3)
+    earliest_after_h: float = Field(3.0, ge=0)
+    latest_after_h: float = Field(5.0, ge=0)
+
+
+class Shift(BaseModel):
+    """A shift template the roster may use, as many times as it needs (up to ``max_count``)."""
+
+    model_config = _MODEL
+    name: str
+    starts: list[Clock] | None = Field(None, description="allowed start times")
+    start_window: StartWindow | None = Field(None, description="or: every half hour in a window")
+    hours: float = Field(gt=0, le=14, description="time on site, in half hours")
+    meal_break: MealBreak | None = None
+    cost_per_hour: float = Field(1.0, gt=0, description="relative cost of a paid hour")
+    max_count: int | None = Field(None, ge=0, description="at most this many (e.g. the temporary pool)")
+
+
+class Cleaning(BaseModel):
+    """Cleaners from foot traffic; every zone with visitors is cleaned within ``within_min``."""
+
+    model_config = _MODEL
+    visitors_per_clean: float = Field(60.0, gt=0, description="visitors between two cleans of a zone")
+    restroom_visitors_per_clean: float = Field(20.0, gt=0)
+    minutes_per_clean: float = Field(6.0, gt=0)
+    productive_share: float = Field(0.8, gt=0, le=1, description="share of a cleaner's time spent cleaning")
+    within_min: float = Field(30.0, gt=0)
+
+
+class Security(BaseModel):
+    """Security: fixed posts (from the layout), patrols by floor area, evacuation marshals."""
+
+    model_config = _MODEL
+    patrol_area_m2: float = Field(1500.0, gt=0, description="floor area one patrolling guard covers")
+    marshals_per_exit: int = Field(1, ge=0, description="marshals at each exit in an evacuation")
+    persons_per_marshal: float = Field(100.0, gt=0, description="and one more per this many inside")
+
+
+class Staffing(BaseModel):
+    """Inputs of the staffing planner (``anchang staff``)."""
+
+    model_config = _MODEL
+    replications: int | None = Field(None, ge=2, description="per evaluation (default: run.replications)")
+    max_guides: int = Field(80, ge=1, description="ceiling per slot; needing more is reported as infeasible")
+    shifts: list[Shift] | None = Field(None, description="shift templates (default: a standard set)")
+    cleaning: Cleaning = Cleaning()
+    security: Security = Security()
+
+
 class Scenario(BaseModel):
     """One day's demand and operations."""
 
@@ -200,6 +261,7 @@ class Scenario(BaseModel):
     policies: Policies = Policies()
     targets: Targets = Targets()
     run: Run = Run()
+    staffing: Staffing = Staffing()
 
     @property
     def day_s(self) -> float:
@@ -217,7 +279,31 @@ class Scenario(BaseModel):
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
     """Cross-checks within a scenario that field validation cannot see."""
-    return [*_check_times(scenario), *_check_demand(scenario.demand), *_check_stages(scenario)]
+    return [
+        *_check_times(scenario),
+        *_check_demand(scenario.demand),
+        *_check_stages(scenario),
+        *_check_shifts(scenario),
+    ]
+
+
+def _check_shifts(s: Scenario) -> Iterator[Problem]:
+    for i, shift in enumerate(s.staffing.shifts or []):
+        path = f"staffing.shifts[{i}]"
+        if (shift.starts is None) == (shift.start_window is None):
+            yield Problem(path, "give exactly one of 'starts' or 'start_window'")
+        if abs(shift.hours * 2 - round(shift.hours * 2)) > 1e-9:
+            yield Problem(f"{path}.hours", f"must be whole half hours, got {shift.hours:g}")
+        meal = shift.meal_break
+        if meal is not None and not meal.earliest_after_h <= meal.latest_after_h <= shift.hours - meal.hours:
+            yield Problem(
+                f"{path}.meal_break",
+                "needs earliest_after_h <= latest_after_h <= hours - meal hours "
+                f"({meal.earliest_after_h:g}, {meal.latest_after_h:g}, {shift.hours - meal.hours:g})",
+            )
+        window = shift.start_window
+        if window is not None and window.latest < window.earliest:
+            yield Problem(f"{path}.start_window", "latest must not be before earliest")
 
 
 def _check_times(s: Scenario) -> Iterator[Problem]:
