@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from sim.cli_staff import staff
+
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
@@ -249,6 +251,9 @@ _KPI_LABELS = {
     "max_persons_inside": "most persons inside at once",
     "guide_utilisation": "guide utilisation",
 }
+
+
+app.command()(staff)
 
 
 @app.command()

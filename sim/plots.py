@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -133,6 +134,53 @@ def guides_busy(ax: Axes, results: Results, scenario: Scenario) -> Axes:
     ax.set_ylabel("人数 guides")
     ax.set_title("置业顾问：在岗与带客 Guides on duty vs busy")
     _clock_axis(ax, scenario, end_min)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def staffing_plan(ax: Axes, table: pd.DataFrame, rostered: tuple[int, ...], scenario: Scenario) -> Axes:
+    """Guides required per half hour (the plan, SIPP, MOL) and rostered, over arrivals and load."""
+    x = table["slot"].to_numpy() * 30.0
+    edges = np.append(x, x[-1] + 30.0)
+    arrivals = ax.twinx()
+    arrivals.bar(x + 15, table["arrivals"], width=26, color="0.85", label="到访组数 parties arriving")
+    arrivals.set_ylabel("每半小时到访组数 parties per half hour", color="0.4")
+    arrivals.set_ylim(0, max(1.0, float(table["arrivals"].max())) * 3)
+    ax.set_zorder(arrivals.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    step = lambda values: np.append(values, values[-1])  # noqa: E731
+    ax.step(
+        edges,
+        step(table["guides"].to_numpy()),
+        where="post",
+        lw=2.2,
+        color="C0",
+        label="需要的顾问 guides required (plan)",
+    )
+    ax.step(edges, step(np.asarray(rostered)), where="post", lw=1.4, color="C2", label="排班在岗 rostered")
+    ax.step(
+        edges,
+        step(table["sipp"].to_numpy()),
+        where="post",
+        lw=1.2,
+        ls="--",
+        color="C3",
+        label="逐时Erlang C (SIPP)",
+    )
+    ax.plot(
+        x + 15,
+        table["offered_load"],
+        color="C1",
+        lw=1.2,
+        marker=".",
+        label="提供负荷 offered load (busy, unlimited)",
+    )
+    ax.set_ylabel("顾问人数 guides")
+    target = f"{scenario.targets.greet_share:.0%} ≤ {scenario.targets.greet_within_min:g} min"
+    ax.set_title(f"置业顾问需求与排班 Guides required vs rostered (target {target})")
+    _clock_axis(ax, scenario, float(edges[-1]))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)

@@ -171,7 +171,9 @@ class Targets(BaseModel):
 
     model_config = _MODEL
     greet_within_min: float = Field(5.0, gt=0)
-    greet_share: float = Field(0.9, gt=0, le=1)
+    greet_share: float = Field(
+        0.9, gt=0, lt=1, description="share greeted within the time, strictly between 0 and 1"
+    )
     evacuation_max_s: float | None = Field(None, gt=0)
 
 

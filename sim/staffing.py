@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -25,11 +26,13 @@ import numpy as np
 import pandas as pd
 
 from sim.layout import Layout
-from sim.loads import GRID_S, GuideDay, guide_day, n_slots, pooled_share
+from sim.loads import GRID_S, GuideDay, guide_day, load_day, n_slots, pooled_share
 from sim.metrics import SLOT_S
+from sim.posts import other_posts, relaxed
 from sim.problems import InputError, Problem
 from sim.queueing import servers_for
-from sim.runner import map_replications
+from sim.roster import Roster, solve_roster
+from sim.runner import map_replications, process_pool
 from sim.scenario import Scenario
 
 Staffing = tuple[int, ...]
@@ -292,3 +295,39 @@ def _table(
             "sipp_share_ci_high": sipp_high,
         }
     )
+
+
+@dataclass
+class StaffPlan:
+    """Everything ``anchang staff`` answers."""
+
+    guides: GuidePlan
+    roster: Roster
+    roster_share: tuple[np.ndarray, np.ndarray, np.ndarray]
+    posts: pd.DataFrame
+    rules: dict[str, str]
+    replications: int
+    seed: int
+    elapsed_s: float
+
+
+def plan_staff(
+    layout: Layout,
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> StaffPlan:
+    """Guides per half hour, the roster that covers them, and the other posts."""
+    started = time.perf_counter()
+    reps = replications or scenario.staffing.replications or scenario.run.replications
+    seed = scenario.run.seed if seed is None else seed
+    with process_pool(workers) as pool:
+        guides = plan_guides(layout, scenario, reps, seed, workers, pool)
+        roster = solve_roster(guides.guides, scenario)
+        ev = Evaluator(layout, scenario, reps, seed, pool, workers)
+        roster_share = pooled_share(ev.days(roster.coverage))
+        ample = with_guides(scenario, (scenario.staffing.max_guides,) * n_slots(scenario))
+        loads = map_replications(load_day, relaxed(layout), ample, reps, seed, executor=pool)
+    posts, rules = other_posts(loads, layout, scenario)
+    return StaffPlan(guides, roster, roster_share, posts, rules, reps, seed, time.perf_counter() - started)

@@ -44,8 +44,6 @@ def write_tables(
 
     CSV is UTF-8 with a byte-order mark, so Excel shows the Chinese names.
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     tables = {
         "kpis": results.kpis,
         "half_hours": results.half_hours,
@@ -54,11 +52,7 @@ def write_tables(
         "guides": results.guides,
         **(extra or {}),
     }
-    paths = {}
-    for name, frame in tables.items():
-        paths[name] = directory / f"{name}.csv"
-        frame.to_csv(paths[name], index=False, encoding="utf-8-sig", float_format="%.4g")
-    return paths
+    return write_frames(tables, directory)
 
 
 def write_json(data: dict, path: str | Path) -> Path:
@@ -67,3 +61,14 @@ def write_json(data: dict, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def write_frames(frames: dict[str, pd.DataFrame], directory: str | Path) -> dict[str, Path]:
+    """Write named tables as CSV (UTF-8 with BOM for Excel)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, frame in frames.items():
+        paths[name] = directory / f"{name}.csv"
+        frame.to_csv(paths[name], index=False, encoding="utf-8-sig", float_format="%.4g")
+    return paths
