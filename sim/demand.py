@@ -53,7 +53,10 @@ def stream(seed: int, replication: int, *key: int) -> np.random.Generator:
 def draw_parties(layout: Layout, scenario: Scenario, seed: int, replication: int = 0) -> list[Party]:
     """All parties of one simulated day, sorted by arrival time."""
     arrivals = [
-        *((WALK_IN, t, n, e) for t, n, e in _walk_ins(layout, scenario, stream(seed, replication, 0))),
+        *(
+            (WALK_IN, t, n, e)
+            for t, n, e in _walk_ins(layout, scenario, *(stream(seed, replication, k) for k in (0, 4, 5)))
+        ),
         *((GROUP, t, n, e) for t, n, e in _groups(layout, scenario, stream(seed, replication, 1))),
         *(
             (APPOINTMENT, t, n, e)
@@ -87,23 +90,45 @@ def _entrances(layout: Layout, scenario: Scenario, rng: np.random.Generator, n: 
     return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum())]
 
 
-def _walk_ins(layout: Layout, scenario: Scenario, rng: np.random.Generator):
-    """Non-homogeneous Poisson arrivals, piecewise-constant rate over the profile's slots.
+def _walk_ins(
+    layout: Layout,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    sizes_rng: np.random.Generator,
+    doors_rng: np.random.Generator,
+):
+    """Non-homogeneous Poisson arrivals by inversion of the cumulative intensity.
 
-    Within a slot of constant rate a Poisson count with uniform times is the exact NHPP.
+    Unit-rate Poisson epochs S_k map to t_k = Λ⁻¹(S_k) (Çinlar 1975), exact for any profile.
+
+    Party k's epoch, size and entrance come from prefix-stable streams, so a day with more demand
+    has every party of the lighter day, each arriving no later, plus more (N_high(t) ≥ N_low(t)).
     """
     keys = sorted(scenario.demand.profile)
     starts = [scenario.seconds(k) for k in keys]
     ends = [*starts[1:], scenario.day_s]
-    weights = np.array(
+    mass = np.array(
         [scenario.demand.profile[k] * (e - s) for k, s, e in zip(keys, starts, ends, strict=True)]
     )
-    expected = scenario.demand.expected_parties * weights / weights.sum()
-    times = [rng.uniform(s, e, size=rng.poisson(m)) for s, e, m in zip(starts, ends, expected, strict=True)]
-    arrive = np.sort(np.concatenate(times)) if times else np.empty(0)
-    sizes = _sizes(scenario, rng, len(arrive))
-    entrances = _entrances(layout, scenario, rng, len(arrive))
+    cumulative = np.concatenate([[0.0], np.cumsum(scenario.demand.expected_parties * mass / mass.sum())])
+    knots = np.array([*starts, scenario.day_s])
+    epochs = _epochs(rng, cumulative[-1])
+    arrive = np.interp(epochs, cumulative, knots)  # Λ is piecewise linear: invert it by interpolation
+    sizes = _sizes(scenario, sizes_rng, len(arrive))
+    entrances = _entrances(layout, scenario, doors_rng, len(arrive))
     return zip(arrive.tolist(), sizes.tolist(), entrances, strict=True)
+
+
+def _epochs(rng: np.random.Generator, total: float, block: int = 256) -> np.ndarray:
+    """Unit-rate Poisson epochs up to ``total``, drawn in blocks (the prefix never depends on total)."""
+    epochs: list[np.ndarray] = []
+    last = 0.0
+    while last <= total:
+        chunk = last + np.cumsum(rng.exponential(1.0, size=block))
+        epochs.append(chunk)
+        last = float(chunk[-1])
+    out = np.concatenate(epochs) if epochs else np.empty(0)
+    return out[out <= total]
 
 
 def _groups(layout: Layout, scenario: Scenario, rng: np.random.Generator):
