@@ -5,6 +5,7 @@ so each figure is a median of repeats and the engine is judged by a ratio agains
    very same arrival and service times (same customers, same number of servers).
 2. One National Day replication (draw parties, simulate, summarise), median of repeats.
 3. 100 National Day replications on all cores, event logs written to Parquet, with peak memory.
+4. The full-day staffing plan for the National Day scenario (guides, roster, posts) on all cores.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sim.io import load_pair
 from sim.layout import Layout
 from sim.runner import default_workers, replicate, run
 from sim.scenario import Scenario
+from sim.staffing import plan_staff
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS, RATE_PER_MIN, MEAN_SERVICE_MIN, HOURS = 12, 10.0, 1.0, 20
@@ -196,6 +198,13 @@ def main() -> None:
     )
     print(
         f"| peak memory, whole process tree during the 100 replications (driver alone) | {tree_mib:.0f} MiB ({driver_mib:.0f} MiB) |"
+    )
+
+    plan = plan_staff(nd_layout, nd_scenario)
+    print(
+        f"| full-day staffing plan, National Day (`anchang staff`: {plan.replications} replications per "
+        f"evaluation, {plan.guides.evaluations} evaluations, {plan.guides.isa_iterations} ISA iterations) "
+        f"| {plan.elapsed_s:.1f} s |"
     )
 
 
