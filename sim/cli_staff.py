@@ -123,6 +123,7 @@ def staff_json(plan, scenario) -> dict:
             for role in plan.posts.columns
         },
         "rules": plan.rules,
+        "layout_shortfalls": plan.shortfalls,
         "isa_iterations": plan.guides.isa_iterations,
         "evaluations": plan.guides.evaluations,
         "elapsed_s": round(plan.elapsed_s, 1),
@@ -208,6 +209,8 @@ def _print(plan, scenario, document: dict, out: Path | None) -> None:
     console.print(posts)
     for role, rule in plan.rules.items():
         console.print(f"  {_SHORT.get(role, role)} ({role}): {rule}")
+    for shortfall in plan.shortfalls:
+        console.print(f"[bold red]Layout too small:[/] {shortfall}")
     console.print(
         f"{document['isa_iterations']} ISA iterations, {document['evaluations']} evaluations, {document['elapsed_s']} s"
         + (f"; written to {out}/" if out else "")

@@ -120,3 +120,25 @@ def _marshals(days: list[LoadDay], layout: Layout, scenario: Scenario) -> list[i
     exits = sum(1 for z in layout.zones if z.kind == "exit")
     peak = np.mean([d.inside_max for d in days], axis=0)
     return [rule.marshals_per_exit * exits + math.ceil(p / rule.persons_per_marshal) for p in peak]
+
+
+_UNITS = {
+    "reception": ("reception", "desks"),
+    "negotiation_tables": ("negotiation", "tables"),
+    "signing": ("signing", "desks"),
+    "payment": ("payment", "desks"),
+}
+
+
+def layout_shortfalls(posts: pd.DataFrame, layout: Layout, starts: list[str]) -> list[str]:
+    """Posts that need more desks or tables than the layout has, with the first time it happens."""
+    out = []
+    for role, (kind, field) in _UNITS.items():
+        have = sum(getattr(z, field) or 0 for z in layout.zones_of(kind))
+        need = posts[role].to_numpy()
+        if len(need) and need.max() > have:
+            first = starts[int(np.argmax(need > have))]
+            out.append(
+                f"{role}: up to {need.max()} {field} needed (first from {first}); the layout has {have}"
+            )
+    return out

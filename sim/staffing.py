@@ -28,7 +28,7 @@ import pandas as pd
 from sim.layout import Layout
 from sim.loads import GRID_S, GuideDay, guide_day, load_day, n_slots, pooled_share
 from sim.metrics import SLOT_S
-from sim.posts import other_posts, relaxed
+from sim.posts import layout_shortfalls, other_posts, relaxed
 from sim.problems import InputError, Problem
 from sim.queueing import servers_for
 from sim.roster import Roster, solve_roster
@@ -317,6 +317,7 @@ class StaffPlan:
     roster_share: tuple[np.ndarray, np.ndarray, np.ndarray]
     posts: pd.DataFrame
     rules: dict[str, str]
+    shortfalls: list[str]
     replications: int
     seed: int
     elapsed_s: float
@@ -341,4 +342,6 @@ def plan_staff(
         ample = with_guides(scenario, (scenario.staffing.max_guides,) * n_slots(scenario))
         loads = map_replications(load_day, relaxed(layout), ample, reps, seed, executor=pool)
     posts, rules = other_posts(loads, layout, scenario)
-    return StaffPlan(guides, roster, roster_share, posts, rules, reps, seed, time.perf_counter() - started)
+    shortfalls = layout_shortfalls(posts, layout, guides.table["start"].tolist())
+    elapsed = time.perf_counter() - started
+    return StaffPlan(guides, roster, roster_share, posts, rules, shortfalls, reps, seed, elapsed)

@@ -228,3 +228,18 @@ def test_staff_json_has_the_promised_keys(tmp_path):
 def test_impossible_targets_are_refused(option, value, message):
     done = anchang("staff", ROOT / "scenarios" / "weekday.yaml", option, value)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_posts_beyond_the_layout_are_reported():
+    import pandas as pd
+
+    from sim.io import load_layout
+    from sim.posts import layout_shortfalls
+
+    layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")  # 3 reception desks, 4 signing desks
+    posts = pd.DataFrame(
+        {"reception": [2, 4, 3], "negotiation_tables": [5, 6, 7], "signing": [1, 2, 4], "payment": [0, 1, 2]}
+    )
+    assert layout_shortfalls(posts, layout, ["09:00", "09:30", "10:00"]) == [
+        "reception: up to 4 desks needed (first from 09:30); the layout has 3"
+    ]
