@@ -14,8 +14,9 @@ import pandas as pd
 
 from sim import eventlog as ev
 from sim.layout import Layout
-from sim.metrics import SLOT_S, level_at, step_levels, time_average
+from sim.metrics import SLOT_S
 from sim.scenario import Scenario
+from sim.steps import level_at, step_levels, time_average
 
 GRID_S = 300.0  # ISA reads the distribution of parties needing a guide every 5 minutes
 SERVICE_KINDS = ("reception", "negotiation", "signing", "payment")

@@ -21,7 +21,9 @@ from scipy.special import stdtrit  # t quantile; far lighter to import than scip
 
 from sim import eventlog as ev
 from sim.layout import Layout
+from sim.queues import minute_series, through_movements
 from sim.scenario import Scenario
+from sim.steps import level_at, step_levels, time_average, window_max
 
 SLOT_S = 1800.0  # half an hour
 GRID_S = 60.0  # occupancy sampled every minute
@@ -39,6 +41,8 @@ class DaySummary:
     occupancy: pd.DataFrame  # minute × place headcount (float32)
     guides: pd.DataFrame  # minute × (on_duty, busy)
     flows: pd.DataFrame  # slot × directed passage: parties, persons
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)  # minute × queue and flow columns
+    through: pd.DataFrame = field(default_factory=pd.DataFrame)  # slot × zone × from × to: persons
 
 
 @dataclass
@@ -114,28 +118,6 @@ def greet_stats(parties: pd.DataFrame, target_s: float) -> dict[str, float]:
         **_percentiles(waits, (50, 90, 95)),
         "greet_within_target_share": float(within / len(waited)) if len(waited) else math.nan,
     }
-
-
-def step_levels(times: np.ndarray, deltas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A step function from (time, change) pairs in time order: (times, level after each)."""
-    return times, np.cumsum(deltas)
-
-
-def level_at(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Value of the step function at each time in ``at`` (right-continuous)."""
-    idx = np.searchsorted(times, at, side="right") - 1
-    out = np.where(idx >= 0, levels[np.clip(idx, 0, None)] if len(levels) else 0.0, 0.0)
-    return out.astype(float)
-
-
-def time_average(times: np.ndarray, levels: np.ndarray, start: float, end: float) -> float:
-    """Exact time average of a step function over [start, end)."""
-    if end <= start:
-        return math.nan
-    inside = (times > start) & (times < end)
-    knots = np.concatenate([[start], times[inside], [end]])
-    values = level_at(times, levels, knots[:-1])
-    return float(np.dot(values, np.diff(knots)) / (end - start))
 
 
 def places(layout: Layout) -> list[str]:
@@ -265,7 +247,7 @@ def half_hour_table(
                 "guides_on_duty": float(window["on_duty"].mean()) if len(window) else math.nan,
                 "guides_busy": float(window["busy"].mean()) if len(window) else math.nan,
                 "persons_inside_mean": time_average(*inside, start, end),
-                "persons_inside_max": _window_max(*inside, start, end),
+                "persons_inside_max": window_max(*inside, start, end),
             }
         )
     return pd.DataFrame(rows)
@@ -281,12 +263,6 @@ def _inside_levels(log: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return step_levels(
         gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy()
     )
-
-
-def _window_max(times: np.ndarray, levels: np.ndarray, start: float, end: float) -> float:
-    inside = (times >= start) & (times < end)
-    candidates = np.concatenate([level_at(times, levels, np.array([start])), levels[inside]])
-    return float(candidates.max())
 
 
 def flow_table(log: pd.DataFrame) -> pd.DataFrame:
@@ -343,6 +319,8 @@ def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replica
         occupancy=occupancy,
         guides=guides,
         flows=flow_table(log),
+        series=minute_series(log, grid, {z.id for z in layout.zones if z.desks or z.places or z.tables}),
+        through=through_movements(log, SLOT_S),
     )
 
 

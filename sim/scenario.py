@@ -235,6 +235,24 @@ class Security(BaseModel):
     persons_per_marshal: float = Field(100.0, gt=0, description="and one more per this many inside")
 
 
+class Congestion(BaseModel):
+    """Thresholds of the congestion flags (``anchang congestion``)."""
+
+    model_config = _MODEL
+    density_level: Literal["C", "D", "E", "F"] = Field(
+        "E", description="flag zones at this Fruin level or worse"
+    )
+    queue_parties: int = Field(10, ge=1, description="flag queues longer than this many parties")
+    counter_flow_persons: int = Field(
+        10, ge=1, description="per direction per half hour to flag a counter-flow"
+    )
+    crossing_persons: int = Field(10, ge=1, description="per movement per half hour to flag a crossing")
+    min_share: float = Field(
+        0.2, gt=0, le=1, description="a minute counts when this share of replications shows it"
+    )
+    merge_gap_min: float = Field(10.0, ge=0, description="windows closer than this merge")
+
+
 class Staffing(BaseModel):
     """Inputs of the staffing planner (``anchang staff``)."""
 
@@ -264,6 +282,7 @@ class Scenario(BaseModel):
     targets: Targets = Targets()
     run: Run = Run()
     staffing: Staffing = Staffing()
+    congestion: Congestion = Congestion()
 
     @property
     def day_s(self) -> float:
