@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli_congestion import compare, congestion
 from sim.cli_staff import staff
 
 app = typer.Typer(
@@ -54,12 +55,23 @@ def run(
     results = run_replications(
         *pair, replications=reps, seed=seed, workers=workers, log_dir=events, progress=progress
     )
-    summary = _summary_json(results, *pair, scenario_file=scenario)
+    from sim.cli_congestion import congestion_json, print_flags, write_congestion
+    from sim.congestion import analyse
+
+    report = analyse(results, *pair)
+    summary = _summary_json(results, *pair, scenario_file=scenario) | {"congestion": congestion_json(report)}
     written = _write_outputs(results, *pair, out, summary)
+    write_congestion(report, *pair, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(results, *pair, written)
+        from rich.console import Console
+
+        print_flags(Console(), report, limit=15)
+        print(
+            f"All flags, level-of-service shares and maps: {out}/flags.csv, los_share.csv, los_map.png, flags.png"
+        )
 
 
 def _clear_events(folder: Path) -> None:
@@ -254,6 +266,8 @@ _KPI_LABELS = {
 
 
 app.command()(staff)
+app.command()(congestion)
+app.command()(compare)
 
 
 @app.command()

@@ -16,9 +16,9 @@ import pandas as pd
 
 from sim import los
 from sim.clock import format_clock
-from sim.layout import Layout, route_table
+from sim.layout import Layout, route_table, travel_time_s
 from sim.metrics import SLOT_S, DaySummary, Results
-from sim.scenario import Congestion, Scenario, possible_moves
+from sim.scenario import Congestion, Scenario, possible_moves, stage_zones, wait_zone
 
 FLAG_KINDS = ("density", "capacity", "queue", "wait", "counter_flow", "crossing")
 
@@ -192,11 +192,16 @@ def flag_table(days: list[DaySummary], layout: Layout, scenario: Scenario) -> pd
             "parties",
         )
     n = rule.queue_parties
-    queues = {"entrance (outside)": "queue:outside", "guides (lounge)": "queue:guide"}
-    queues |= {z.id: f"queue:service:{z.id}" for z in layout.zones if z.desks or z.places or z.tables}
-    for element, column in queues.items():
+    entrance, lounge = layout.zones_of("entrance")[0].id, wait_zone(layout, scenario) or ""
+    queues = {(entrance, "outside the door"): "queue:outside", (lounge, "for a guide"): "queue:guide"}
+    queues |= {
+        (z.id, "for a desk, place or table"): f"queue:service:{z.id}"
+        for z in layout.zones
+        if z.desks or z.places or z.tables
+    }
+    for (element, what), column in queues.items():
         q = _series(days, column, minutes)
-        add(element, "queue", q > n, q, 2 * n, f"more than {n} parties waiting", "parties")
+        add(element, "queue", q > n, q, 2 * n, f"more than {n} parties waiting {what}", "parties")
     target = scenario.targets.greet_share
     share = np.full((len(days), _slots(minutes)), np.nan)
     for i, d in enumerate(days):
@@ -204,7 +209,7 @@ def flag_table(days: list[DaySummary], layout: Layout, scenario: Scenario) -> pd
         share[i, : len(values)] = values.to_numpy()[: share.shape[1]]
     share = _to_minutes(share, minutes)
     add(
-        "guides (lounge)",
+        lounge,
         "wait",
         np.nan_to_num(share, nan=1.0) < target,
         share,
@@ -319,8 +324,14 @@ def _segments_cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) 
 def static_route_check(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     """Passages the designed route (every move the journey can make) uses in both directions."""
     routes = route_table(layout, scenario.journey.walk_speed_mps, scenario.journey.stair_speed_factor)
+    moves = possible_moves(layout, scenario)
+    exits = [z.id for z in layout.zones if z.kind == "entrance" or z.visitor_exit]
+    for zone in _last_zones(layout, scenario):  # and out, by the nearest exit (as the engine walks)
+        reachable = [e for e in exits if e in routes[zone]]
+        if reachable:
+            moves.add((zone, min(reachable, key=lambda e, z=zone: _route_s(layout, routes[z][e], scenario))))
     uses: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for a, b in sorted(possible_moves(layout, scenario)):
+    for a, b in sorted(moves):
         for u, v in itertools.pairwise(routes[a].get(b, [])):
             uses.setdefault((u, v), set()).add((a, b))
     rows = []
@@ -337,14 +348,45 @@ def static_route_check(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["passage", "forward", "backward"])
 
 
+def _last_zones(layout: Layout, scenario: Scenario) -> set[str]:
+    """Zones where a visit can end.
+
+    A stage after which every later stage may be skipped, the zones it revisits, and the lounge
+    if parties may give up waiting there.
+    """
+    stages = scenario.journey.stages
+    out: set[str] = set()
+    for i, stage in enumerate(stages):
+        if all(s.probability < 1 or s.only_if is not None for s in stages[i + 1 :]):
+            out |= set(stage_zones(layout, stage))
+            if stage.revisit is not None:
+                out |= set(stage_zones(layout, scenario.stage(stage.revisit.stage)))
+    if scenario.policies.patience is not None and (lounge := wait_zone(layout, scenario)):
+        out.add(lounge)
+    return out
+
+
+def _route_s(layout: Layout, path: list[str], scenario: Scenario) -> float:
+    j = scenario.journey
+    return sum(
+        travel_time_s(layout.graph.edges[u, v]["passage"], j.walk_speed_mps, j.stair_speed_factor)
+        for u, v in itertools.pairwise(path)
+    )
+
+
 def analyse(results: Results, layout: Layout, scenario: Scenario) -> CongestionReport:
     """The congestion report from a run's replications."""
     days, minutes = results.days, int(scenario.day_s // 60)
     levels = zone_levels(days, layout, minutes) | passage_levels(passage_flows(days, layout, minutes), layout)
-    peak = {element: int(np.max(np.round(np.mean(lv, axis=0)))) for element, lv in levels.items()}
+    # The worst minute of a bad day (95th percentile over replications), and per hour the worst
+    # minute of a typical day (median).
+    peak = {e: int(np.max(np.quantile(lv, 0.95, axis=0, method="higher"))) for e, lv in levels.items()}
     hours = list(range(0, minutes, 60))
     by_hour = pd.DataFrame(
-        {e: [int(np.round(np.mean(lv[:, h : h + 60]))) for h in hours] for e, lv in levels.items()},
+        {
+            e: [int(np.max(np.quantile(lv[:, h : h + 60], 0.5, axis=0, method="higher"))) for h in hours]
+            for e, lv in levels.items()
+        },
         index=[format_clock(scenario.hours.open + h) for h in hours],
     )
     return CongestionReport(

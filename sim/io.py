@@ -8,6 +8,7 @@ the last one) and remembers line numbers, so a message reads
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +186,44 @@ def _read(path: Path) -> bytes:
         raise InputError([Problem("", f"cannot read: {exc.strerror}")], str(path)) from None
 
 
+MAX_BASES = 5  # based_on chains longer than this are refused (and cycles with them)
+
+
 def _load(path: str | Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
     path = Path(path)
     data, node = read_yaml(_read(path), str(path))
+    if model is Scenario and isinstance(data, dict) and data.get("based_on") is not None:
+        data = with_base(data, path)
     return parse(model, data, node, str(path)), node
+
+
+def with_base(data: dict, path: Path, depth: int = 0) -> dict:
+    """A scenario variant: its ``based_on`` file, with this file's keys merged over it.
+
+    Mappings merge key by key; lists and values replace. The base's layout path stays relative
+    to the base file.
+    """
+    if depth >= MAX_BASES:
+        raise InputError([Problem("based_on", f"more than {MAX_BASES} files deep (a cycle?)")], str(path))
+    if not isinstance(data["based_on"], str):
+        raise InputError([Problem("based_on", f"must be a file name, got {data['based_on']!r}")], str(path))
+    base_path = path.parent / data["based_on"]
+    base, _ = read_yaml(_read(base_path), str(base_path))
+    if not isinstance(base, dict):
+        raise InputError([Problem("", "expected a scenario mapping at the top level")], str(base_path))
+    if base.get("based_on") is not None:
+        base = with_base(base, base_path, depth + 1)
+    if isinstance(base.get("layout"), str):
+        base["layout"] = os.path.relpath(base_path.parent / base["layout"], path.parent)
+    merged = _merge(base, {k: v for k, v in data.items() if k != "based_on"})
+    merged["based_on"] = data["based_on"]
+    return merged
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in over.items()}}
+    return over
 
 
 def load_layout(path: str | Path) -> Layout:
@@ -245,6 +280,8 @@ def validate_file(path: str | Path) -> str:
     if kind == "layout":
         parse(Layout, data, node, str(path))
     else:
+        if data.get("based_on") is not None:
+            data = with_base(data, path)
         scenario = parse(Scenario, data, node, str(path))
         if scenario.layout is not None:
             load_pair(path)

@@ -185,3 +185,145 @@ def staffing_plan(ax: Axes, table: pd.DataFrame, rostered: tuple[int, ...], scen
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     return ax
+
+
+LOS_COLOURS = {0: "#1a9850", 1: "#91cf60", 2: "#d9ef8b", 3: "#fee08b", 4: "#fc8d59", 5: "#d73027"}
+_NO_LEVEL = "#cccccc"
+
+
+def layout_map(
+    ax: Axes,
+    layout: Layout,
+    levels: dict[str, int],
+    title: str = "",
+    labels: bool = True,
+    flagged: dict[str, str] | None = None,
+) -> Axes:
+    """The layout at its coordinates; zones and passages coloured by Fruin level (A green … F red).
+
+    ``flagged`` (element → severity) rings flagged zones and dashes flagged passages on top.
+    """
+    from matplotlib.lines import Line2D
+
+    flagged = flagged or {}
+    ring = {"high": "#b2182b", "medium": "#ef8a62", "low": "#999999"}
+    for p in layout.passages:
+        (ax_, ay), (bx, by) = layout.zone[p.from_].xy, layout.zone[p.to].xy
+        colour = LOS_COLOURS.get(levels.get(p.pid, -1), _NO_LEVEL)
+        style = ":" if p.kind == "shuttle" else "-"
+        ax.plot(
+            [ax_, bx],
+            [ay, by],
+            color=colour,
+            lw=1 + 2.2 * p.width_m,
+            ls=style,
+            solid_capstyle="round",
+            zorder=1,
+        )
+        if p.pid in flagged:
+            ax.plot([ax_, bx], [ay, by], color=ring[flagged[p.pid]], lw=1.8, ls="--", zorder=1.5)
+    for z in layout.zones:
+        size = 40 + 1.6 * (z.area_m2 or 20)
+        marker = "s" if z.kind in ("exit", "entrance") else "o"
+        colour = LOS_COLOURS.get(levels.get(z.id, -1), _NO_LEVEL)
+        ax.scatter(*z.xy, s=size, c=colour, marker=marker, edgecolors="0.3", linewidths=0.6, zorder=2)
+        if z.id in flagged:
+            ax.scatter(
+                *z.xy,
+                s=size * 2.2,
+                facecolors="none",
+                edgecolors=ring[flagged[z.id]],
+                linewidths=2.2,
+                zorder=2.5,
+            )
+        if labels:
+            ax.annotate(
+                z.label.split(" ")[0],
+                z.xy,
+                fontsize=7,
+                ha="center",
+                va="bottom",
+                xytext=(0, 7),
+                textcoords="offset points",
+                zorder=3,
+            )
+    ax.set_aspect("equal")
+    ax.margins(0.12)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=9)
+    if labels:
+        handles = [
+            Line2D([], [], marker="o", ls="", color=c, label=f"LOS {'ABCDEF'[k]}")
+            for k, c in LOS_COLOURS.items()
+        ]
+        for severity, text in (("high", "高 high flag"), ("medium", "中 medium flag")):
+            handles.append(
+                Line2D([], [], marker="o", ls="", mfc="none", mec=ring[severity], mew=2, label=text)
+            )
+        ax.legend(handles=handles, fontsize=6, loc="lower right", ncol=2)
+    return ax
+
+
+def los_map_strip(fig: Figure, report, layout: Layout) -> Figure:
+    """The worst minute of a bad day with the flags ringed, then each hour of a typical day."""
+    flags = report.flags
+    hours = list(report.level_by_hour.index)
+    cols = 4
+    axes = fig.subplots(int(np.ceil((len(hours) + 1) / cols)), cols, squeeze=False).ravel()
+    rank = {"high": 0, "medium": 1, "low": 2}
+    worst = flags.assign(rank=flags["severity"].map(rank)).sort_values("rank").drop_duplicates("element")
+    flagged = dict(zip(worst["element"], worst["severity"], strict=True))
+    layout_map(
+        axes[0],
+        layout,
+        report.peak_level,
+        "全天最差时刻与问题点 worst minute of a bad day; flags ringed",
+        flagged=flagged,
+    )
+    for i, (ax, hour) in enumerate(zip(axes[1:], hours, strict=False)):
+        start = 60 * i
+        now = flags[
+            (flags["start_min"] < start + 60) & (flags["end_min"] > start) & (flags["severity"] != "low")
+        ]
+        hot = dict(zip(now["element"], now["severity"], strict=True))
+        layout_map(
+            ax,
+            layout,
+            report.level_by_hour.loc[hour].to_dict(),
+            f"{hour} 典型日 typical day",
+            labels=False,
+            flagged=hot,
+        )
+    for ax in axes[len(hours) + 1 :]:
+        ax.set_visible(False)
+    fig.suptitle("服务水平（Fruin A–F）与拥堵问题 Level of service and flags through the day", fontsize=11)
+    return fig
+
+
+def flag_timeline(ax: Axes, report, scenario: Scenario) -> Axes:
+    """Each flag as a bar over its time window: colour = severity, depth = share of replications."""
+    flags = report.flags
+    keys = list(dict.fromkeys(zip(flags["element"], flags["kind"], strict=True)))
+    colour = {"high": "#d73027", "medium": "#fc8d59", "low": "#fee08b"}
+    for r in flags.itertuples():
+        y = keys.index((r.element, r.kind))
+        ax.barh(
+            y,
+            r.end_min - r.start_min,
+            left=r.start_min,
+            color=colour[r.severity],
+            alpha=0.35 + 0.65 * r.probability,
+            edgecolor="0.4",
+            lw=0.5,
+        )
+    ax.set_yticks(range(len(keys)))
+    ax.set_yticklabels([f"{e} · {k}" for e, k in keys], fontsize=7)
+    ax.invert_yaxis()
+    _clock_axis(ax, scenario, scenario.day_s / 60.0)
+    ax.set_title(
+        "拥堵与动线问题时间轴 Congestion and route flags (colour: severity; depth: share of replications)",
+        fontsize=9,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return ax

@@ -270,6 +270,9 @@ class Scenario(BaseModel):
     model_config = _MODEL
     name: str
     description: str | None = Field(None, description="assumptions and their sources")
+    based_on: str | None = Field(
+        None, description="a variant: this scenario file, with this file's keys over it"
+    )
     layout: str | None = Field(None, description="layout file, relative to this file")
     hours: Hours
     demand: Demand
