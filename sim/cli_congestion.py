@@ -57,6 +57,9 @@ def congestion(
     seed: Annotated[int | None, typer.Option(min=0, help="root seed")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     out: Annotated[Path | None, typer.Option(help="also write flags.csv, los.csv and the maps here")] = None,
+    at: Annotated[
+        str | None, typer.Option(help='also draw the map at this time, e.g. "11:00" (with --out)')
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Where and when the gallery crowds: level of service, flags, counter-flow and crossing."""
@@ -71,6 +74,8 @@ def congestion(
     document = congestion_json(report)
     if out is not None:
         write_congestion(report, *pair, out)
+        if at is not None:
+            _map_at(report, *pair, at, out)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
@@ -99,6 +104,37 @@ def write_congestion(report, layout, scenario, out: Path) -> None:
         )
         plots.flag_timeline(ax, report, scenario)
         fig.savefig(out / "flags.png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+
+
+def _map_at(report, layout, scenario, at: str, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from sim import plots
+    from sim.clock import parse_clock
+    from sim.problems import InputError, Problem
+
+    try:
+        minute = parse_clock(at) - scenario.hours.open
+    except ValueError as exc:
+        raise InputError([Problem("--at", str(exc))]) from None
+    if not 0 <= minute < scenario.day_s / 60:
+        raise InputError([Problem("--at", f"{at} is outside opening hours")])
+    flags = report.flags[(report.flags["start_min"] <= minute) & (report.flags["end_min"] > minute)]
+    with plots.chinese_font():
+        fig, ax = plt.subplots(figsize=(8, 7))
+        title = f"{at} 服务水平与问题点 level of service (median day) and flags"
+        plots.layout_map(
+            ax,
+            layout,
+            report.levels_at(minute),
+            title,
+            flagged=dict(zip(flags["element"], flags["severity"], strict=True)),
+        )
+        fig.savefig(out / f"los_at_{at.replace(':', '')}.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
 
 

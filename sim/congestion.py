@@ -9,7 +9,7 @@ Works on the per-replication summaries that ``sim.runner.run`` returns (no new s
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,11 @@ class CongestionReport:
     peak_level: dict[str, int]  # element → worst level index at its worst minute (mean over days)
     level_by_hour: pd.DataFrame  # hour × element: level index of the mean state
     static: pd.DataFrame  # passages the designed route uses both ways
+    levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # element → day × minute
+
+    def levels_at(self, minute: int) -> dict[str, int]:
+        """Each element's level at a minute of a typical (median) day."""
+        return {e: int(np.quantile(lv[:, minute], 0.5, method="higher")) for e, lv in self.levels.items()}
 
 
 # --- level of service --------------------------------------------------------------------------
@@ -395,4 +400,5 @@ def analyse(results: Results, layout: Layout, scenario: Scenario) -> CongestionR
         peak,
         by_hour,
         static_route_check(layout, scenario),
+        levels,
     )

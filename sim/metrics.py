@@ -421,13 +421,14 @@ def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
 def _occupancy_bands(days: list[DaySummary]) -> pd.DataFrame:
     first = days[0].occupancy
     cube = np.stack([d.occupancy.to_numpy() for d in days])  # replication × minute × place
-    mean, p05, p95 = cube.mean(axis=0), *np.quantile(cube, [0.05, 0.95], axis=0)
+    mean, (p05, p50, p95) = cube.mean(axis=0), np.quantile(cube, [0.05, 0.5, 0.95], axis=0)
     minutes = np.repeat(first.index.to_numpy(), len(first.columns))
     return pd.DataFrame(
         {
             "place": np.tile(first.columns.to_numpy(), len(first.index)),
             "minute": minutes,
             "mean": mean.ravel(),
+            "p50": p50.ravel(),
             "p05": p05.ravel(),
             "p95": p95.ravel(),
         }

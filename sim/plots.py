@@ -104,7 +104,7 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
     for ax, zone in zip(axes, zones, strict=False):
         data = band[(band["place"] == zone.id) & (band["minute"] <= end_min)]
         ax.fill_between(data["minute"], data["p05"], data["p95"], alpha=0.25, color="C0", lw=0)
-        ax.plot(data["minute"], data["mean"], color="C0", lw=1.2)
+        ax.plot(data["minute"], data["p50"], color="C0", lw=1.2)
         if zone.max_persons is not None:
             ax.axhline(zone.max_persons, color="C3", lw=1, ls="--")
         ax.set_title(f"{zone.label}", fontsize=9)
@@ -115,7 +115,7 @@ def zone_occupancy(fig: Figure, results: Results, layout: Layout, scenario: Scen
     for ax in axes[len(zones) :]:
         ax.set_visible(False)
     fig.suptitle(
-        "各区域人数（均值，5–95%分位带；红虚线=容量） Persons per zone: mean, 5–95% band, red = capacity",
+        "各区域人数（中位数，5–95%分位带；红虚线=容量） Persons per zone: median, 5–95% band, red = capacity",
         fontsize=10,
     )
     return fig
