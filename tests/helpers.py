@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from pathlib import Path
 
 from sim.layout import Layout
@@ -52,3 +53,19 @@ def scenario(**overrides) -> Scenario:
     }
     data.update(copy.deepcopy(overrides))
     return Scenario.model_validate(data)
+
+
+def point_layout(kind: str, **resources) -> Layout:
+    """door → lounge → zone → out with zero-length passages: no walking time at all."""
+    zones = [
+        {"id": "door", "kind": "entrance", "xy": [0, 0]},
+        {"id": "lounge", "kind": "lounge", "area_m2": 100, "xy": [1, 0]},
+        {"id": "zone", "kind": kind, "area_m2": 100, "xy": [2, 0], **resources},
+        {"id": "out", "kind": "exit", "visitor_exit": True, "xy": [3, 0]},
+    ]
+    names = [z["id"] for z in zones]
+    passages = [
+        {"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2}
+        for a, b in itertools.pairwise(names)
+    ]
+    return Layout.model_validate({"name": "point", "zones": zones, "passages": passages})

@@ -1,10 +1,10 @@
 """Staffing planner: theory, the time-varying plan against its target, SIPP, rosters, bad input."""
 
-import itertools
 import json
 import subprocess
 import sys
 
+import helpers
 import numpy as np
 import pytest
 from helpers import ROOT
@@ -20,18 +20,7 @@ from sim.staffing import plan_guides
 
 def point_layout() -> Layout:
     """door → lounge → tour zone → out, zero-length passages: the guide queue alone."""
-    zones = [
-        {"id": "door", "kind": "entrance", "xy": [0, 0]},
-        {"id": "lounge", "kind": "lounge", "area_m2": 100, "xy": [1, 0]},
-        {"id": "tour", "kind": "sand_table", "area_m2": 100, "places": 999, "xy": [2, 0]},
-        {"id": "out", "kind": "exit", "visitor_exit": True, "xy": [3, 0]},
-    ]
-    names = [z["id"] for z in zones]
-    passages = [
-        {"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2}
-        for a, b in itertools.pairwise(names)
-    ]
-    return Layout.model_validate({"name": "point", "zones": zones, "passages": passages})
+    return helpers.point_layout("sand_table", places=999)
 
 
 def guide_scenario(parties, profile, tour_min, within_min, hours=("09:00", "13:00"), **staffing) -> Scenario:

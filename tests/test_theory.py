@@ -5,15 +5,14 @@
    m(t) = ∫ λ(u) P(S > t − u) du (Eick, Massey & Whitt 1993).
 """
 
-import itertools
 import math
 
 import numpy as np
 import pytest
+from helpers import point_layout
 from scipy import integrate
 
 from sim import eventlog as ev
-from sim.layout import Layout
 from sim.metrics import ci95, day_grid, occupancy_grid, party_table
 from sim.runner import simulate
 from sim.scenario import Scenario
@@ -32,22 +31,6 @@ def test_erlang_c_reference_values():
     c = erlang_c(5, 4.0)
     assert c == pytest.approx(0.554113, abs=1e-6)
     assert 1 - c * math.exp(-(5 - 4) * 0.5) == pytest.approx(0.663914, abs=1e-6)
-
-
-def point_layout(kind: str, **resources) -> Layout:
-    """door → lounge → zone → out with zero-length passages: no walking time at all."""
-    zones = [
-        {"id": "door", "kind": "entrance", "xy": [0, 0]},
-        {"id": "lounge", "kind": "lounge", "area_m2": 100, "xy": [1, 0]},
-        {"id": "zone", "kind": kind, "area_m2": 100, "xy": [2, 0], **resources},
-        {"id": "out", "kind": "exit", "visitor_exit": True, "xy": [3, 0]},
-    ]
-    names = [z["id"] for z in zones]
-    passages = [
-        {"from": a, "to": b, "kind": "corridor", "length_m": 0, "width_m": 2}
-        for a, b in itertools.pairwise(names)
-    ]
-    return Layout.model_validate({"name": "point", "zones": zones, "passages": passages})
 
 
 C, LAMBDA_PER_MIN, MEAN_TOUR_MIN = 5, 4.0 / 3.0, 3.0  # a = λ/μ = 4, ρ = 0.8
