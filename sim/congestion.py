@@ -49,7 +49,10 @@ def zone_levels(days: list[DaySummary], layout: Layout, minutes: int) -> dict[st
         table = los.zone_table(zone.kind)
         if zone.area_m2 is None or table is None:
             continue
-        persons = np.array([d.occupancy[zone.id].to_numpy()[:minutes] for d in days])
+        if zone.kind == "entrance":  # the forecourt holds the queue outside the door
+            persons = _series(days, f"persons:outside:{zone.id}", minutes)
+        else:
+            persons = np.array([d.occupancy[zone.id].to_numpy()[:minutes] for d in days])
         with np.errstate(divide="ignore"):
             out[zone.id] = los.by_space(np.where(persons > 0, zone.area_m2 / persons, np.inf), table)
     return out
@@ -175,7 +178,11 @@ def flag_table(days: list[DaySummary], layout: Layout, scenario: Scenario) -> pd
     worst = los.LEVELS.index(rule.density_level)
     for zone_id, lv in zone_levels(days, layout, minutes).items():
         area = layout.zone[zone_id].area_m2
-        density = np.array([d.occupancy[zone_id].to_numpy()[:minutes] for d in days]) / area
+        column = f"persons:outside:{zone_id}"
+        persons = _series(days, column, minutes) if layout.zone[zone_id].kind == "entrance" else None
+        if persons is None:
+            persons = np.array([d.occupancy[zone_id].to_numpy()[:minutes] for d in days])
+        density = persons / area
         add(
             zone_id,
             "density",

@@ -2,6 +2,7 @@
 
 Columns of ``minute_series`` (parties unless stated):
 - ``queue:outside``: waiting outside the admission gate (arrive → admit);
+- ``persons:outside:<entrance>``: persons in that queue, per entrance (for its density);
 - ``queue:guide``: waiting for a guide (wait_guide → greet or renege);
 - ``queue:door:<place>``: held at the door of a full zone, or at a shuttle stop (queue → enter);
 - ``queue:service:<zone>``: inside a zone waiting for a desk, place or table (enter → start);
@@ -26,14 +27,16 @@ def _paired(rows: pd.DataFrame, first: str, then: str) -> pd.DataFrame:
         {
             "place": rows.loc[mask, "place"].astype(str),
             "start": rows.loc[mask, "t"],
+            "persons": rows.loc[mask, "persons"],
             "end": nxt.loc[mask, "t"],
         }
     )
 
 
-def _count(intervals: pd.DataFrame, grid: np.ndarray) -> np.ndarray:
+def _count(intervals: pd.DataFrame, grid: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    w = np.ones(len(intervals)) if weights is None else np.asarray(weights, dtype=float)
     times = np.concatenate([intervals["start"].to_numpy(), intervals["end"].to_numpy()])
-    deltas = np.concatenate([np.ones(len(intervals)), -np.ones(len(intervals))])
+    deltas = np.concatenate([w, -w])
     order = np.argsort(times, kind="stable")
     return level_at(*step_levels(times[order], deltas[order]), grid)
 
@@ -44,6 +47,8 @@ def minute_series(log: pd.DataFrame, grid: np.ndarray, service_zones: set[str]) 
     columns: dict[str, np.ndarray] = {}
     gate = people[people["event"].isin([ev.ARRIVE, ev.ADMIT])]
     columns["queue:outside"] = _count(_paired(gate.assign(place="gate"), ev.ARRIVE, ev.ADMIT), grid)
+    for place, rows in _paired(gate, ev.ARRIVE, ev.ADMIT).groupby("place"):  # persons, per entrance
+        columns[f"persons:outside:{place}"] = _count(rows, grid, rows["persons"])
     guide = people[people["event"].isin([ev.WAIT_GUIDE, ev.GREET, ev.RENEGE])].assign(place="guide")
     waits = pd.concat([_paired(guide, ev.WAIT_GUIDE, ev.GREET), _paired(guide, ev.WAIT_GUIDE, ev.RENEGE)])
     columns["queue:guide"] = _count(waits, grid)

@@ -200,3 +200,21 @@ def test_maps_and_timeline_render_headless_with_chinese_labels(national_day_pair
             fig.savefig(tmp_path / "flags.png")
     plt.close("all")
     assert (tmp_path / "map.png").stat().st_size > 20_000
+
+
+def test_the_queue_outside_is_rated_on_the_forecourt_area():
+    # Batch admission of 3 persons every 10 minutes holds parties of 2 outside (tests/test_engine_exact.py).
+    data = line_layout(desks=3, places=3).model_dump(by_alias=True)
+    data["zones"][0]["area_m2"] = 1.0  # a one-square-metre forecourt: four persons are Fruin F
+    layout = Layout.model_validate(data)
+    sc = scenario(
+        policies={"batch_admission": {"persons": 3, "every_min": 10}}, guides={"schedule": {"09:00": 3}}
+    )
+    parties = [
+        Party(i, "walk_in", 0.0, 2, "door", 1, math.inf, _show_party(i, 2).visits[:2]) for i in range(3)
+    ]
+    log = to_frame(run_day(layout, sc, parties))
+    report = analyse(aggregate([summarise_day(log, layout, sc)], layout, sc, 0), layout, sc)
+    shares = report.los_share[report.los_share["element"] == "door"].set_index("level")["share"]
+    assert shares[["E", "F"]].sum() > 0  # 4 persons on 1 m² (0.25 m²/p) is E, 2 persons (0.5) is D
+    assert report.peak_level["door"] >= los.LEVELS.index("E")
