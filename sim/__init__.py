@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS = {
+_EXPORTS: dict[str, str | tuple[str, str]] = {
     "Layout": "sim.layout",
     "Zone": "sim.layout",
     "Passage": "sim.layout",
@@ -41,6 +41,12 @@ _EXPORTS = {
     "ci95": "sim.metrics",
     "read_events": "sim.store",
     "write_events": "sim.store",
+    "plan_staff": "sim.staffing",
+    "plan_guides": "sim.staffing",
+    "solve_roster": "sim.roster",
+    "analyse_congestion": ("sim.congestion", "analyse"),
+    "static_route_check": "sim.congestion",
+    "compare": "sim.compare",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -49,7 +55,8 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    module, attribute = _EXPORTS[name] if isinstance(_EXPORTS[name], tuple) else (_EXPORTS[name], name)
+    value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value
 

@@ -24,8 +24,17 @@ def congestion_json(report) -> dict:
     }
 
 
+_UNITS = {"persons/30 min": "/30min", "parties": "parties", "persons/m²": "p/m²", "share": "share"}
+
+
+def _moves(text: str, shown: int = 3) -> str:
+    moves = text.split("; ")
+    more = f" …+{len(moves) - shown}" if len(moves) > shown else ""
+    return ", ".join(moves[:shown]) + more
+
+
 def print_flags(console, report, limit: int | None = None) -> None:
-    """The flag table, most severe first within time order."""
+    """The flag table in time order (without low-severity rows when ``limit`` is given)."""
     from rich.table import Table
 
     flags = report.flags if limit is None else report.flags[report.flags["severity"] != "low"].head(limit)
@@ -41,13 +50,21 @@ def print_flags(console, report, limit: int | None = None) -> None:
     )
     for r in flags.itertuples():
         table.add_row(
-            r.element, r.kind, r.start, r.end, f"{r.peak:g} {r.unit}", f"{r.probability:.0%}", r.severity
+            r.element,
+            r.kind,
+            r.start,
+            r.end,
+            f"{r.peak:.3g} {_UNITS.get(r.unit, r.unit)}",
+            f"{r.probability:.0%}",
+            r.severity,
         )
     console.print(table)
     if len(report.static):
-        console.print("[bold]Designed route uses these passages both ways (回流):[/]")
+        console.print(
+            "[bold]The designed route uses these passages both ways (回流), before any simulation:[/]"
+        )
         for r in report.static.itertuples():
-            console.print(f"  {r.passage}: {r.forward}  |  {r.backward}")
+            console.print(f"  {r.passage}: {_moves(r.forward)}  ⇄  {_moves(r.backward)}")
 
 
 def congestion(
