@@ -37,6 +37,7 @@ class FlowNetwork:
 def expanded(net: FlowNetwork, periods: int) -> nx.DiGraph:
     """The time-expanded network for a horizon of ``periods``."""
     graph = nx.DiGraph()
+    graph.add_nodes_from([SOURCE, SINK])  # present even when nobody can get out
     zones = set(net.capacity) | {z for a in net.arcs for z in a[:2]} | set(net.initial)
     for zone in zones:
         cap = math.inf if zone in net.exits else net.capacity.get(zone, math.inf)
@@ -79,6 +80,11 @@ def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
     """
     if net.people == 0:
         return 0
+    trapped = _trapped(net)
+    if trapped:
+        raise ValueError(
+            f"{', '.join(sorted(trapped))}: people there cannot get out, no escape route to an open exit"
+        )
     everyone = net.people - 1e-9
     high = 1
     while out_by(net, high) < everyone:
@@ -93,6 +99,14 @@ def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
         mid = (low + high) // 2
         low, high = (low, mid) if out_by(net, mid) >= everyone else (mid, high)
     return high
+
+
+def _trapped(net: FlowNetwork) -> set[str]:
+    """Zones with people and no path to an exit (decided on the static network)."""
+    graph = nx.DiGraph([(u, v) for u, v, per_period, _ in net.arcs if per_period > 0])
+    graph.add_nodes_from(net.initial)
+    can_leave = set(net.exits) | {z for e in net.exits if e in graph for z in nx.ancestors(graph, e)}
+    return {z for z, people in net.initial.items() if people > 0 and z not in can_leave}
 
 
 def out_curve(net: FlowNetwork, periods: int) -> dict[str, list[float]]:

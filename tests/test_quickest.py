@@ -58,5 +58,5 @@ def test_more_capacity_never_slows_and_blocking_never_speeds():
 
 def test_no_escape_route_is_a_clear_error():
     trapped = FlowNetwork({"R": 10}, {"R": math.inf}, [("X", "exit", 5, 1)], frozenset({"exit"}))
-    with pytest.raises(ValueError, match="cannot get out"):
+    with pytest.raises(ValueError, match="R: people there cannot get out"):
         quickest(trapped, max_periods=64)
