@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from sim import los
-from sim.clock import format_clock
 from sim.layout import Layout, route_table, travel_time_s
 from sim.metrics import SLOT_S, DaySummary, Results
 from sim.scenario import Congestion, Scenario, possible_moves, stage_zones, wait_zone
@@ -170,7 +169,7 @@ def flag_table(days: list[DaySummary], layout: Layout, scenario: Scenario) -> pd
     def add(element, kind, hit, value, threshold, detail="", unit=""):
         for a, b, probability, peak in windows(hit, value, rule):
             found.append(
-                {"element": element, "kind": kind, "start": format_clock(scenario.hours.open + a), "end": format_clock(scenario.hours.open + b),
+                {"element": element, "kind": kind, "start": scenario.clock_at(a), "end": scenario.clock_at(b),
                  "start_min": a, "end_min": b, "peak": round(peak, 3), "unit": unit, "probability": round(probability, 3),
                  "severity": _severity(kind, probability, peak, threshold), "detail": detail}
             )  # fmt: skip
@@ -399,7 +398,7 @@ def analyse(results: Results, layout: Layout, scenario: Scenario) -> CongestionR
             e: [int(np.max(np.quantile(lv[:, h : h + 60], 0.5, axis=0, method="higher"))) for h in hours]
             for e, lv in levels.items()
         },
-        index=[format_clock(scenario.hours.open + h) for h in hours],
+        index=[scenario.clock_at(h) for h in hours],
     )
     return CongestionReport(
         flag_table(days, layout, scenario),

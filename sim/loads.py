@@ -16,7 +16,7 @@ from sim import eventlog as ev
 from sim.layout import Layout
 from sim.metrics import SLOT_S
 from sim.scenario import Scenario
-from sim.steps import level_at, step_levels, time_average
+from sim.steps import level_at, step_levels, time_average, window_max
 
 GRID_S = 300.0  # ISA reads the distribution of parties needing a guide every 5 minutes
 SERVICE_KINDS = ("reception", "negotiation", "signing", "payment")
@@ -125,13 +125,8 @@ def load_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication:
     times, levels = step_levels(
         gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy()
     )
-    out.inside_max = np.array([_max_in(times, levels, j * SLOT_S, (j + 1) * SLOT_S) for j in range(slots)])
+    out.inside_max = np.array([window_max(times, levels, j * SLOT_S, (j + 1) * SLOT_S) for j in range(slots)])
     return out
-
-
-def _max_in(times: np.ndarray, levels: np.ndarray, start: float, end: float) -> float:
-    inside = (times >= start) & (times < end)
-    return float(np.concatenate([level_at(times, levels, np.array([start])), levels[inside]]).max())
 
 
 def pooled_share(days: list[GuideDay]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -365,7 +365,7 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
     half = pd.concat([d.half_hours.assign(replication=d.replication) for d in days], ignore_index=True)
     half_cols = [c for c in half.columns if c not in ("slot", "start_min", "replication")]
     half_hours = _ci_columns(half, "slot", half_cols)
-    half_hours.insert(1, "start", [_clock(scenario, s) for s in half_hours["slot"]])
+    half_hours.insert(1, "start", [scenario.clock_at(s * SLOT_S / 60.0) for s in half_hours["slot"]])
     zones = _zone_table(days, layout)
     occupancy = _occupancy_bands(days)
     guides = _guide_bands(days)
@@ -387,10 +387,6 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
         flows=flows,
         days=days,
     )
-
-
-def _clock(scenario: Scenario, slot: int) -> str:
-    return _clock_of(scenario, slot * SLOT_S / 60.0)
 
 
 def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
@@ -448,14 +444,9 @@ def zone_occupancy_table(results: Results, layout: Layout, scenario: Scenario) -
     """Minute-by-minute persons in each zone (mean and 5–95% band) with the density it means."""
     zones = {z.id: z for z in layout.zones if z.area_m2 is not None}
     table = results.occupancy[results.occupancy["place"].isin(list(zones))].copy()
-    table.insert(1, "clock", [_clock_of(scenario, m) for m in table["minute"]])
+    table.insert(1, "clock", [scenario.clock_at(m) for m in table["minute"]])
     area = table["place"].map({k: z.area_m2 for k, z in zones.items()})
     table["m2_per_person"] = area / table["mean"].where(table["mean"] > 0)
     return table.rename(
         columns={"place": "zone", "mean": "persons_mean", "p05": "persons_p05", "p95": "persons_p95"}
     )
-
-
-def _clock_of(scenario: Scenario, minute: float) -> str:
-    total = scenario.hours.open + int(minute)
-    return f"{total // 60 % 24:02d}:{total % 60:02d}"

@@ -18,7 +18,6 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.clock import format_clock
 from sim.layout import Layout
 from sim.metrics import Results
 from sim.scenario import Scenario
@@ -50,7 +49,7 @@ def _clock_axis(ax: Axes, scenario: Scenario, end_min: float) -> None:
     step = 60 if end_min <= 12 * 60 else 120
     ticks = np.arange(0, end_min + 1, step)
     ax.set_xticks(ticks)
-    ax.set_xticklabels([format_clock(scenario.hours.open + t) for t in ticks])
+    ax.set_xticklabels([scenario.clock_at(t) for t in ticks])
     ax.set_xlim(0, end_min)
 
 

@@ -146,7 +146,7 @@ def solve_roster(
     cover = np.array([[o.works(j) for o in options] for j in range(slots)], dtype=float)
     need = np.asarray(requirement, dtype=float)
     for j in np.flatnonzero((need > 0) & (cover.sum(axis=1) == 0)):
-        slot = _clock(scenario, j)
+        slot = scenario.clock_at(j * SLOT_MIN)
         raise InputError(
             [
                 Problem(
@@ -175,10 +175,6 @@ def solve_roster(
     return _roster(scenario, options, counts, cover, requirement)
 
 
-def _clock(scenario: Scenario, slot: int) -> str:
-    return format_clock(scenario.hours.open + slot * SLOT_MIN)
-
-
 def _roster(
     scenario: Scenario,
     options: list[ShiftOption],
@@ -189,12 +185,12 @@ def _roster(
     rows = [
         {
             "shift": o.name,
-            "start": _clock(scenario, o.start),
-            "end": _clock(scenario, o.start + o.length),
+            "start": scenario.clock_at(o.start * SLOT_MIN),
+            "end": scenario.clock_at((o.start + o.length) * SLOT_MIN),
             "hours": o.length * SLOT_MIN / 60.0,
             "meal_break": ""
             if o.break_start is None
-            else f"{_clock(scenario, o.break_start)}–{_clock(scenario, o.break_start + o.break_length)}",
+            else f"{scenario.clock_at(o.break_start * SLOT_MIN)}–{scenario.clock_at((o.break_start + o.break_length) * SLOT_MIN)}",
             "count": int(n),
             "paid_hours": n * o.paid_hours,
             "cost": n * o.paid_hours * o.cost_per_hour,

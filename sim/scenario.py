@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from sim.clock import parse_clock
+from sim.clock import format_clock, parse_clock
 from sim.distributions import Distribution
 from sim.layout import TRANSIT_KINDS, Layout, route_table
 from sim.problems import Problem
@@ -295,6 +295,10 @@ class Scenario(BaseModel):
     def seconds(self, clock_minutes: int) -> float:
         """Model time (seconds from opening) of a clock time, clipped at opening."""
         return max(0.0, 60.0 * (clock_minutes - self.hours.open))
+
+    def clock_at(self, minutes_from_open: float) -> str:
+        """The clock time ("HH:MM") so many minutes after opening."""
+        return format_clock((self.hours.open + minutes_from_open) % (24 * 60))
 
     def stage(self, stage_id: str) -> Stage:
         """Stage by id."""

@@ -43,12 +43,6 @@ SLACK = 0.04  # slots this far above the target get single-slot trials
 FRESH_SEED_OFFSET = 1_000_003  # the final check runs on replications the search never saw
 
 
-def slot_clock(scenario: Scenario, slot: int) -> str:
-    """Clock time at the start of a half-hour slot."""
-    minutes = scenario.hours.open + int(slot * SLOT_S / 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def with_guides(scenario: Scenario, staffing: Staffing) -> Scenario:
     """The scenario with a guide schedule of one count per half-hour slot."""
     schedule: dict[int, int] = {}
@@ -154,7 +148,7 @@ def _infeasible(
     worst = int(np.nanargmin(np.where(_meets(share, target), np.inf, share)))
     message = (
         f"no staffing up to {ceiling} guides (staffing.max_guides) greets {target:.0%} of parties within "
-        f"{scenario.targets.greet_within_min:g} min in the slot from {slot_clock(scenario, worst)}: the best share "
+        f"{scenario.targets.greet_within_min:g} min in the slot from {scenario.clock_at(worst * SLOT_S / 60)}: the best share "
         f"reached there is {share[worst]:.1%} with {staffing[worst]} guides (the zones or desks may be the limit)"
     )
     return InputError([Problem("targets", message)])
@@ -286,7 +280,7 @@ def _table(
     return pd.DataFrame(
         {
             "slot": range(slots),
-            "start": [slot_clock(scenario, j) for j in range(slots)],
+            "start": [scenario.clock_at(j * SLOT_S / 60) for j in range(slots)],
             "arrivals": np.mean([d.arrivals for d in ample], axis=0),
             "joined_queue": np.mean([d.waited for d in ample], axis=0),
             "offered_load": load,
