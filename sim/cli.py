@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from sim.cli_congestion import compare, congestion
+from sim.cli_evac import evac
 from sim.cli_staff import staff
 
 app = typer.Typer(
@@ -268,6 +269,7 @@ _KPI_LABELS = {
 app.command()(staff)
 app.command()(congestion)
 app.command()(compare)
+app.command()(evac)
 
 
 @app.command()

@@ -7,6 +7,8 @@ N / (Fs·W) and is walked in L / S (SFPE Handbook 5th ed. ch. 59; IMO MSC.1/Circ
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 A_M2 = 0.266  # m² per person in S = k(1 − aD) (SFPE)
@@ -65,3 +67,63 @@ def flow_time(people: float, specific: float, width_m: float) -> float:
 def walk_time(length_m: float, speed_m_s: float) -> float:
     """Seconds to walk an element: L / S."""
     return length_m / speed_m_s if length_m > 0 else 0.0
+
+
+# Weidmann (1993) fundamental diagram: v(ρ) = v0·[1 − exp(−γ(1/ρ − 1/ρ_jam))] (research §5.1).
+WEIDMANN_V0 = 1.34  # m/s, mean free speed on the level
+WEIDMANN_GAMMA = 1.913  # p/m²
+WEIDMANN_JAM = 5.4  # p/m²
+STAIR_FACTOR = K_M_S["stair"] / K_M_S["corridor"]  # stairs (165/305 mm) against the level, SFPE k
+UP_FACTOR = 0.8  # climbing against descending (IMO Table 1.3: 0.8 up vs 1.0 down)
+MIN_SPEED = 0.10  # m/s: people in a crush still shuffle (IMO Table 1.1, D ≥ 3.5)
+
+
+def weidmann_speed(density: float | np.ndarray, v0: float = WEIDMANN_V0) -> np.ndarray:
+    """Walking speed (m/s) at a density (p/m²) on Weidmann's fundamental diagram."""
+    d = np.asarray(density, dtype=float)
+    with np.errstate(divide="ignore"):
+        v = v0 * (1.0 - np.exp(-WEIDMANN_GAMMA * (1.0 / np.maximum(d, 1e-9) - 1.0 / WEIDMANN_JAM)))
+    return np.clip(v, 0.0, v0)
+
+
+def element_of(kind: str, climbing: bool) -> str:
+    """The hydraulic element of a passage kind: corridor, door, outdoor, stair_down or stair_up."""
+    if kind == "stair":
+        return "stair_up" if climbing else "stair_down"
+    return kind if kind in FS_MAX else "corridor"
+
+
+def free_speed(element: str, model: str = "sfpe") -> float:
+    """Unimpeded speed (m/s) on an element: SFPE 0.85·k, or Weidmann's v0 (stairs scaled by k)."""
+    stair = element.startswith("stair")
+    if model == "weidmann":
+        v = WEIDMANN_V0 * (STAIR_FACTOR if stair else 1.0)
+    else:
+        v = 0.85 * K_M_S["stair" if stair else "corridor"]
+    return v * (UP_FACTOR if element == "stair_up" else 1.0)
+
+
+def crowd_speed(density: float, element: str, model: str = "sfpe") -> float:
+    """Speed (m/s) at a density on an element, never below ``MIN_SPEED`` (scalar, for the agents)."""
+    stair = element.startswith("stair")
+    factor = UP_FACTOR if element == "stair_up" else 1.0
+    if model == "weidmann":
+        v0 = WEIDMANN_V0 * (STAIR_FACTOR if stair else 1.0)
+        d = max(density, 1e-9)
+        v = min(v0, v0 * (1.0 - math.exp(-WEIDMANN_GAMMA * (1.0 / d - 1.0 / WEIDMANN_JAM))))
+    else:
+        k = K_M_S["stair" if stair else "corridor"]
+        v = 0.85 * k if density < 0.54 else (0.0 if density >= 3.8 else k * (1 - A_M2 * density))
+    return max(MIN_SPEED, v * factor)
+
+
+def fastest_speed(element: str) -> float:
+    """The fastest any method here walks an element (for the lower bound): IMO, SFPE or Weidmann."""
+    imo = {"stair_down": SPEED_AFTER["stair_down"][1][0], "stair_up": SPEED_AFTER["stair_up"][1][0]}
+    table = imo.get(element, SPEED_AFTER["corridor"][1][0])
+    return max(table, free_speed(element, "sfpe"), free_speed(element, "weidmann"))
+
+
+def capacity(element: str, width_m: float, convention: str = "imo") -> float:
+    """Most people per second an element passes: Fs,max × effective width."""
+    return FS_MAX[element] * effective_width(width_m, element.split("_")[0], convention)

@@ -326,3 +326,27 @@ def flag_timeline(ax: Axes, report, scenario: Scenario) -> Axes:
     )
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def evacuation_curves(ax: Axes, curves: dict[str, pd.DataFrame], target_s: float | None = None) -> Axes:
+    """People still inside against time, one line per method (a band where the frame has p05/p95)."""
+    colours = {"hydraulic": "#d95f02", "lower bound": "#1b9e77", "simulated": "#7570b3"}
+    for name, frame in curves.items():
+        colour = colours.get(name.split(" (")[0])
+        step = "post" if name.startswith("lower bound") else None
+        if step:
+            ax.step(frame["t_s"], frame["remaining"], where=step, color=colour, label=name)
+        else:
+            ax.plot(frame["t_s"], frame["remaining"], color=colour, label=name)
+        if {"p05", "p95"} <= set(frame.columns):
+            ax.fill_between(frame["t_s"], frame["p05"], frame["p95"], color=colour, alpha=0.2, lw=0)
+    if target_s is not None:
+        ax.axvline(target_s, color="0.4", ls="--", lw=1, label=f"允许 allowed {target_s:g} s")
+    ax.set_xlabel("疏散开始后 seconds after the alarm")
+    ax.set_ylabel("仍在馆内 persons still inside")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("疏散曲线 people still inside, by method", fontsize=10)
+    return ax

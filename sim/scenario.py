@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from sim.clock import format_clock, parse_clock
-from sim.distributions import Distribution
+from sim.distributions import Distribution, Triangular
 from sim.layout import TRANSIT_KINDS, Layout, route_table
 from sim.problems import Problem
 
@@ -253,6 +253,30 @@ class Congestion(BaseModel):
     merge_gap_min: float = Field(10.0, ge=0, description="windows closer than this merge")
 
 
+class Evacuation(BaseModel):
+    """Inputs of the evacuation check (``anchang evac``); defaults are stated assumptions."""
+
+    model_config = _MODEL
+    occupants: Literal["peak", "design"] = Field(
+        "peak", description="who is inside: the simulated day's peak (p95) or the code's design occupancy"
+    )
+    premovement: Distribution = Field(
+        Triangular(dist="triangular", low_min=0.25, mode_min=0.5, high_min=1.5),
+        description="from the alarm until a person starts to leave (assumption: staffed, awake visitors)",
+    )
+    alarm_s: float = Field(60.0, ge=0, description="detection and alarm time Td in RSET = Td + Tpre + k·Tt")
+    hydraulic_factor: float = Field(2.0, ge=1, description="k on the hydraulic movement time (1.5–2)")
+    simulated_factor: float = Field(1.5, ge=1, description="k on the simulated movement time (1.5–2)")
+    width_convention: Literal["imo", "sfpe"] = Field(
+        "imo", description="imo: clear width; sfpe: clear width less boundary layers"
+    )
+    speed_model: Literal["sfpe", "weidmann"] = Field("sfpe", description="speed against density")
+    replications: int = Field(20, ge=2, le=1000, description="simulated evacuations per variant")
+    period_s: float = Field(5.0, gt=0, le=60, description="time step of the lower bound")
+    crowded_place: bool = Field(True, description="人员密集场所: exit doors at least 1.40 m")
+    sprinklers: bool = Field(False, description="sprinklers: travel distances may be 25% longer")
+
+
 class Staffing(BaseModel):
     """Inputs of the staffing planner (``anchang staff``)."""
 
@@ -286,6 +310,7 @@ class Scenario(BaseModel):
     run: Run = Run()
     staffing: Staffing = Staffing()
     congestion: Congestion = Congestion()
+    evacuation: Evacuation = Evacuation()
 
     @property
     def day_s(self) -> float:

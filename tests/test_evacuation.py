@@ -1,40 +1,291 @@
-"""The layout as a flow network and its evacuation lower bound."""
+"""Evacuation: the three methods against published cases, and the relations between them."""
 
+import math
+from itertools import pairwise
+
+import numpy as np
 import pytest
 from helpers import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.codecheck import design_occupants
-from sim.evacuation import flow_network, lower_bound_s
+from sim.egress import egress_network, simulate_egress
+from sim.evacuation import (
+    analyse,
+    check_occupants,
+    flow_network,
+    hydraulic,
+    lower_bound_s,
+    premovement_design_s,
+    simulated,
+)
 from sim.io import load_layout
+from sim.layout import Layout
+from sim.problems import InputError
+from sim.scenario import Evacuation
 
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
+IMMEDIATE = Evacuation(premovement={"dist": "fixed", "value_min": 0}, replications=3)
+
+
+def zero_premovement(occupants):
+    return {z: np.zeros(n) for z, n in occupants.items()}
+
+
+def corridor(length_m=40.0, width_m=2.0) -> Layout:
+    """RiMEA test 1: one person at the start of a 2 m × 40 m corridor."""
+    zones = [
+        {"id": "start", "kind": "corridor", "area_m2": 4, "xy": [0, 0]},
+        {"id": "out", "kind": "exit", "xy": [length_m, 0]},
+    ]
+    passages = [{"from": "start", "to": "out", "kind": "corridor", "length_m": length_m, "width_m": width_m}]
+    return Layout.model_validate({"name": "RiMEA 1", "zones": zones, "passages": passages})
+
+
+def rimea9(exits=4) -> Layout:
+    """RiMEA test 9: a 30 × 20 m room, 1 m exits at x = 4.5 and 25.5 m on both long walls.
+
+    Each exit is 14.3 m from the room's centre (15, 10): √(10.5² + 10²).
+    """
+    spots = [(4.5, 0), (25.5, 0), (4.5, 20), (25.5, 20)][:exits]
+    zones = [{"id": "hall", "kind": "other", "area_m2": 600, "xy": [15, 10]}]
+    zones += [{"id": f"exit{i}", "kind": "exit", "xy": list(xy)} for i, xy in enumerate(spots)]
+    passages = [
+        {"from": "hall", "to": f"exit{i}", "kind": "door", "length_m": math.hypot(10.5, 10), "width_m": 1.0}
+        for i in range(len(spots))
+    ]
+    return Layout.model_validate({"name": "RiMEA 9", "zones": zones, "passages": passages})
+
+
+def imo_1166() -> Layout:
+    """IMO MSC/Circ.1166 Appendix §5: door 1, corridor 1, stair 1, corridor 2, doors 2A + 2B.
+
+    165 persons behind door 1; 35 more join corridor 2 (200 in all); the two 1.4 m doors at the
+    end are one 2.8 m element here (100 persons each in the circular).
+    """
+    zones = [
+        {"id": "cabins", "kind": "other", "area_m2": 300, "xy": [0, 0], "floor": 2},
+        {"id": "lobby", "kind": "corridor", "area_m2": 60, "xy": [1, 0], "floor": 2},
+        {"id": "landing", "kind": "stair", "area_m2": 20, "xy": [15, 0], "floor": 2},
+        {"id": "lower", "kind": "corridor", "area_m2": 60, "xy": [20, 0], "floor": 1},
+        {"id": "hall", "kind": "corridor", "area_m2": 60, "xy": [34, 0], "floor": 1},
+        {"id": "deck", "kind": "exit", "xy": [35, 0], "floor": 1},
+    ]
+    passages = [
+        {"id": "door1", "from": "cabins", "to": "lobby", "kind": "door", "length_m": 0, "width_m": 1.4},
+        {
+            "id": "corridor1",
+            "from": "lobby",
+            "to": "landing",
+            "kind": "corridor",
+            "length_m": 14,
+            "width_m": 4.2,
+        },
+        {"id": "stair1", "from": "landing", "to": "lower", "kind": "stair", "length_m": 4.7, "width_m": 3.5},
+        {
+            "id": "corridor2",
+            "from": "lower",
+            "to": "hall",
+            "kind": "corridor",
+            "length_m": 14,
+            "width_m": 3.0,
+        },
+        {"id": "door2", "from": "hall", "to": "deck", "kind": "door", "length_m": 0, "width_m": 2.8},
+    ]
+    return Layout.model_validate({"name": "IMO 1166", "zones": zones, "passages": passages})
+
+
+# ---------------------------------------------------------------- published cases
+
+
+def test_imo_1166_route_reproduces_the_published_flow_times_element_by_element():
+    result = hydraulic(imo_1166(), {"cabins": 165, "lower": 35})
+    flow = result.elements.set_index("element")["capacity_flow_s"]
+    published = {"door1": 91, "corridor1": 30, "stair1": 43, "corridor2": 51, "door2": 55}
+    for element, seconds in published.items():
+        assert flow[element] == pytest.approx(seconds, abs=1.0), element
+    cabins = result.routes.set_index("zone").loc["cabins"]
+    assert cabins["governing"] == "door1"  # "door 1, 91 s, governs"
+    assert cabins["flow_s"] == pytest.approx(90.7, abs=0.1)
+
+
+@pytest.mark.parametrize(("model", "expected"), [("sfpe", 40 / 1.19), ("weidmann", 40 / 1.34)])
+def test_rimea_1_corridor_walk_is_within_its_band(model, expected):
+    net = egress_network(corridor(), model=model)
+    run = simulate_egress(net, {"start": 1}, {"start": np.zeros(1)})
+    assert 26 <= run.clearance_s <= 34
+    assert run.clearance_s == pytest.approx(expected, rel=1e-6)
+    assert 26 <= hydraulic(corridor(), {"start": 1}).clearance_s <= 34
+
+
+def test_rimea_9_two_exits_take_about_twice_as_long_as_four():
+    people = {"hall": 1000}
+    four = simulated(rimea9(4), people, IMMEDIATE).clearance[0]
+    two = simulated(rimea9(2), people, IMMEDIATE).clearance[0]
+    assert 1.6 <= two / four <= 2.4  # JuPedSim's criterion for RiMEA 9
+    assert two / four == pytest.approx(2.0, abs=0.1)
+    assert 1.6 <= hydraulic(rimea9(2), people).clearance_s / hydraulic(rimea9(4), people).clearance_s <= 2.4
+    assert 1.6 <= lower_bound_s(rimea9(2), people) / lower_bound_s(rimea9(4), people) <= 2.4
+
+
+def test_a_saturated_door_passes_its_code_flow():
+    run = simulate_egress(egress_network(rimea9(1)), {"hall": 300}, zero_premovement({"hall": 300}))
+    steady = run.exit_times["exit0"][150:]  # once the crowd on the passage has settled
+    assert (len(steady) - 1) / (steady[-1] - steady[0]) == pytest.approx(1.3, rel=0.01)  # Fs,max × 1 m
+
+
+# ---------------------------------------------------------------- relations between the methods
 
 
 @pytest.mark.parametrize("path", LAYOUTS, ids=lambda p: p.stem)
-def test_every_shipped_layout_has_a_finite_lower_bound(path):
+def test_lower_bound_is_below_the_other_methods_on_every_shipped_layout(path):
     layout = load_layout(path)
-    bound = lower_bound_s(layout, design_occupants(layout))
+    people = check_occupants(layout, design_occupants(layout))
+    bound = lower_bound_s(layout, people)
     assert 0 < bound < 3600
+    assert bound <= hydraulic(layout, people).clearance_s
+    assert bound <= simulate_egress(egress_network(layout), people, zero_premovement(people)).clearance_s
+    for exit_ in (z.id for z in layout.zones if z.kind in ("exit", "entrance")):
+        blocked = frozenset({exit_})
+        try:
+            worse = lower_bound_s(layout, people, blocked=blocked)
+        except ValueError:
+            continue  # this exit was the only way out for some zone
+        assert worse >= bound
+        net = egress_network(layout, blocked)
+        assert worse <= simulate_egress(net, people, zero_premovement(people)).clearance_s
+
+
+@st.composite
+def random_layouts(draw):
+    """A connected tree of 2–7 rooms plus extra passages, one to three exits, people up to 3 p/m²."""
+    n = draw(st.integers(2, 7))
+    zones = [
+        {"id": f"z{i}", "kind": "other", "area_m2": draw(st.integers(20, 300)), "xy": [10 * i, 0]}
+        for i in range(n)
+    ]
+    passages = []
+    for i in range(1, n):
+        j = draw(st.integers(0, i - 1))
+        passages.append(
+            {"from": f"z{j}", "to": f"z{i}", "kind": draw(st.sampled_from(["corridor", "door"])),
+             "length_m": draw(st.integers(0, 30)), "width_m": draw(st.sampled_from([0.9, 1.2, 1.5, 2.4, 4.0]))}
+        )  # fmt: skip
+    for k in range(draw(st.integers(1, 3))):
+        zones.append({"id": f"x{k}", "kind": "exit", "xy": [0, 10 * k]})
+        passages.append(
+            {"from": f"z{draw(st.integers(0, n - 1))}", "to": f"x{k}", "kind": "door",
+             "length_m": draw(st.integers(0, 20)), "width_m": draw(st.sampled_from([0.9, 1.2, 1.5]))}
+        )  # fmt: skip
+    layout = Layout.model_validate({"name": "random", "zones": zones, "passages": passages})
+    people = {z["id"]: draw(st.integers(0, 3 * z["area_m2"])) for z in zones[:n]}
+    return layout, people
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_layouts())
+def test_no_method_beats_the_lower_bound_on_random_layouts(case):
+    layout, people = case
+    people = check_occupants(layout, people)
+    bound = lower_bound_s(layout, people)
+    assert bound <= hydraulic(layout, people).clearance_s + 1e-9
+    assert (
+        bound <= simulate_egress(egress_network(layout), people, zero_premovement(people)).clearance_s + 1e-9
+    )
+
+
+def test_wider_doors_never_slow_the_evacuation():
+    layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
+    people = check_occupants(layout, design_occupants(layout))
+    draws = [zero_premovement(people)]
+    for door in ("west_door", "east_door", "north_door", "main_door"):
+        width = layout.passage[door].width_m
+        times = {
+            method: [fn(layout, people, {door: width + extra}) for extra in (0.0, 0.3, 0.6, 1.2)]
+            for method, fn in {
+                "hydraulic": lambda lay, p, w: hydraulic(lay, p, widths=w).clearance_s,
+                "lower bound": lambda lay, p, w: lower_bound_s(lay, p, widths=w),
+                "simulated": lambda lay, p, w: simulated(lay, p, IMMEDIATE, widths=w, draws=draws).clearance[
+                    0
+                ],
+            }.items()
+        }
+        for method, series in times.items():
+            assert all(b <= a + 1e-6 for a, b in pairwise(series)), (door, method, series)
 
 
 def test_blocking_an_exit_never_speeds_the_evacuation():
     layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
-    occupants = design_occupants(layout)
-    base = lower_bound_s(layout, occupants)
-    for exit_ in ("exit_east", "exit_west", "exit_north", "plaza"):
-        assert lower_bound_s(layout, occupants, blocked=frozenset({exit_})) >= base
+    report = analyse(layout, design_occupants(layout), IMMEDIATE)
+    rows = report.n_minus_1.set_index("blocked_exit")
+    assert set(rows.index) == {"exit_east", "exit_west", "exit_north", "plaza"}
+    assert (rows["lower_bound_s"] >= report.lower_bound_s).all()
+    assert (rows["hydraulic_s"] >= report.hydraulic.clearance_s - 1e-9).all()
+    assert (rows["simulated_s"] >= report.simulated.clearance[0] - 1e-9).all()
 
 
-def test_the_only_exit_blocked_is_no_escape_route():
-    layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
-    every_exit = frozenset({"exit_east", "exit_west", "exit_north", "plaza"})
+# ---------------------------------------------------------------- findings and bad input
+
+
+def only_exit_layout() -> Layout:
+    zones = [
+        {"id": "room", "kind": "other", "area_m2": 100, "xy": [0, 0]},
+        {"id": "out", "kind": "exit", "xy": [10, 0]},
+    ]
+    passages = [{"from": "room", "to": "out", "kind": "door", "length_m": 5, "width_m": 1.5}]
+    return Layout.model_validate({"name": "one exit", "zones": zones, "passages": passages})
+
+
+def test_the_only_exit_blocked_is_a_finding_not_a_crash():
+    report = analyse(only_exit_layout(), {"room": 50}, IMMEDIATE)
+    row = report.n_minus_1.iloc[0]
+    assert row["blocked_exit"] == "out"
+    assert "no escape route" in row["finding"]
+    assert math.isnan(row["simulated_s"])
+    with pytest.raises(ValueError, match="room: people there cannot get out, no escape route"):
+        lower_bound_s(only_exit_layout(), {"room": 10}, blocked=frozenset({"out"}))
+
+
+def test_an_sfpe_door_narrower_than_its_boundary_layers_is_no_way_out():
+    layout = Layout.model_validate(
+        only_exit_layout().model_dump(by_alias=True)
+        | {"passages": [{"from": "room", "to": "out", "kind": "door", "length_m": 5, "width_m": 0.3}]}
+    )
     with pytest.raises(ValueError, match="no escape route"):
-        lower_bound_s(layout, {"lounge": 10}, blocked=every_exit)
+        hydraulic(layout, {"room": 10}, convention="sfpe")
 
 
-def test_capacities_follow_flow_times_width():
+def test_occupants_denser_than_5_per_m2_are_refused_with_the_zone_named():
+    layout = only_exit_layout()
+    with pytest.raises(InputError, match=r"room: 600 persons on 100 m² is 6.0 p/m²"):
+        check_occupants(layout, {"room": 600})
+    with pytest.raises(InputError, match="no such zone"):
+        check_occupants(layout, {"lobby": 5})
+    with pytest.raises(InputError, match="already out"):
+        check_occupants(layout, {"out": 5})
+    assert check_occupants(layout, {"room": 10.2}) == {"room": 11}  # whole persons, rounded up
+
+
+def test_capacities_are_whole_persons_per_period():
     layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
     net = flow_network(layout, {"lounge": 10}, period_s=5.0)
     door = next(a for a in net.arcs if a[:2] == ("reception", "plaza"))
-    assert door[2] == pytest.approx(1.3 * 3.6 * 5.0)  # Fs,max 1.3 p/(s·m) × 3.6 m × 5 s
-    assert door[3] == 2  # 12 m at 0.85 × 1.40 m/s = 10.1 s → 2 periods of 5 s
+    assert door[2] == math.ceil(1.3 * 3.6 * 5.0)  # Fs,max 1.3 p/(s·m) × 3.6 m × 5 s = 23.4 → 24
+    assert door[3] == 1  # 12 m at the fastest 1.34 m/s = 9.0 s → 1 whole period of 5 s
+
+
+def test_design_premovement_is_the_99th_percentile():
+    triangular = Evacuation(premovement={"dist": "triangular", "low_min": 0, "mode_min": 0, "high_min": 1})
+    # P(T > t) = (1 − t/60)² for a right triangle on [0, 60 s]: 1% at t = 54 s.
+    assert premovement_design_s(triangular) == pytest.approx(54.0, abs=0.01)
+
+
+def test_the_report_compares_rset_with_the_allowed_time():
+    layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
+    report = analyse(layout, {"lounge": 40}, IMMEDIATE, allowed_s=120)
+    rset = report.rset.set_index("method")
+    hyd = report.hydraulic
+    assert rset.loc["hydraulic", "rset_s"] == pytest.approx(60 + 0 + 2.0 * hyd.movement_s)
+    assert rset.loc["hydraulic", "ok"] == (rset.loc["hydraulic", "rset_s"] <= 120)
+    assert report.governing_element == report.governing["element"].iloc[0]
