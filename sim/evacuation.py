@@ -194,8 +194,8 @@ class Hydraulic:
     curve: pd.DataFrame  # t_s, remaining
 
 
-DETOUR = 1.5  # a way out counts if its walk is at most this times the quickest (or 15 s longer)
-DETOUR_S = 15.0
+TIE = 0.05  # ways out whose walk is within 5% (or TIE_S) of the quickest count as equally quick
+TIE_S = 1.0
 
 
 def hydraulic(
@@ -208,9 +208,8 @@ def hydraulic(
 ) -> Hydraulic:
     """The SFPE / IMO hydraulic calculation over the zones' escape routes.
 
-    People leave a zone by every way out that brings them nearer an exit without a long detour
-    (walk at most ``DETOUR`` × the quickest, or ``DETOUR_S`` longer), split in proportion to the
-    capacities of those ways: flow divides by width, as water in pipes would.
+    Each zone's people take its quickest way out (the usual hand-calculation assignment, to the
+    nearest exit); where several ways are equally quick they divide by capacity.
 
     Raises:
         ValueError: if some occupants have no escape route.
@@ -285,25 +284,32 @@ def hydraulic(
 def _ways_out(
     graph: nx.DiGraph, dist: dict[str, float], tree: dict, exits: frozenset[str]
 ) -> dict[str, list]:
-    """Zone → [(next zone, share)]: the ways nearer an exit without a long detour, by capacity.
+    """Zone → [(next zone, share)]: its quickest way out, or its equally quick ways.
 
-    The next zone on the quickest way always counts (even over a zero-length door); any other
-    must be strictly nearer an exit, so the ways never form a loop.
+    Ways whose walk to an exit is within ``TIE`` of the quickest (people spread over a room use the
+    door nearest them) divide the zone's people in proportion to what each can carry: the
+    capacity of its narrowest element out to the exit. The next zone on the quickest way always
+    counts (even over a zero-length door); any other must be strictly nearer an exit, so the ways
+    never form a loop.
     """
+
+    def capacity(edge: tuple[str, str]) -> float:
+        d = graph.edges[edge]
+        return FS_MAX[d["element"]] * d["width_m"]
+
     ways = {}
     for u in dist:
         if u in exits:
             continue
-        allowed = max(DETOUR * dist[u], dist[u] + DETOUR_S)
-        quickest_next = tree[u][-2]
+        tie = max(TIE * dist[u], TIE_S)
         options = [
-            (v, FS_MAX[d["element"]] * d["width_m"])
+            v
             for _, v, d in graph.out_edges(u, data=True)
-            if v == quickest_next
-            or (v in dist and dist[v] < dist[u] and d["walk_s"] + dist[v] <= allowed + 1e-9)
+            if v == tree[u][-2]
+            or (v in dist and dist[v] < dist[u] and d["walk_s"] + dist[v] <= dist[u] + tie)
         ]
-        total = sum(c for _, c in options)
-        ways[u] = [(v, c / total) for v, c in options]
+        necks = [min([capacity((u, v)), *(capacity(e) for e in pairwise(tree[v][::-1]))]) for v in options]
+        ways[u] = [(v, c / sum(necks)) for v, c in zip(options, necks, strict=True)]
     return ways
 
 
