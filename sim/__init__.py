@@ -47,6 +47,11 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "analyse_congestion": ("sim.congestion", "analyse"),
     "static_route_check": "sim.congestion",
     "compare": "sim.compare",
+    "analyse_evacuation": ("sim.evacuation", "analyse"),
+    "peak_occupants": "sim.evacuation",
+    "design_occupants": "sim.codecheck",
+    "check_occupants": "sim.evacuation",
+    "code_check": ("sim.codecheck", "check"),
 }
 
 __all__ = sorted(_EXPORTS)

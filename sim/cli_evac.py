@@ -228,7 +228,7 @@ def print_evacuation(report, written: dict[str, Path]) -> None:
         "hydraulic",
         _s(report.hydraulic.clearance_s),
         f"pre-movement {report.hydraulic.premovement_s:.0f} s (p99) + walking + longest flow time; "
-        f"{settings.width_convention.upper()} widths; nearest exit per zone",
+        f"{settings.width_convention.upper()} widths; quickest way per zone",
     )
     methods.add_row("lower bound", _s(report.lower_bound_s), "no evacuation with these capacities is quicker")
     methods.add_row(
@@ -257,7 +257,12 @@ def print_evacuation(report, written: dict[str, Path]) -> None:
             r.exit, f"{r.persons:.0f}", f"{r.flow_p_s:.2f}", _s(r.last_out_s), f"{hyd.get(r.exit, 0):.0f}"
         )
     console.print(exits)
-    zones = Table("zone", "empty after (sim, 95% CI)", "hydraulic route", title="Time to clear each zone")
+    zones = Table(
+        "zone",
+        "empty after (sim, 95% CI)",
+        "its last person out (hydraulic)",
+        title="Time to clear each zone",
+    )
     routes = report.hydraulic.routes.set_index("zone")
     for r in report.simulated.zone_clear().itertuples():
         zones.add_row(
