@@ -194,11 +194,25 @@ def write_evacuation(report, layout, folder: Path, document: dict) -> dict[str, 
         fig, ax = plt.subplots(figsize=(8, 7))
         ranked = list(report.governing["element"].head(3))
         flagged = {e: ("high" if i == 0 else "medium") for i, e in enumerate(ranked)}
-        title = f"疏散控制点 governing element: {report.governing_element or '–'} (ringed: top three queues)"
-        plots.layout_map(ax, layout, {}, title, flagged=flagged)
+        title = (
+            f"疏散控制点 governing element: {report.governing_element or '–'} (ringed: top three queues); "
+            "zones by level of service at the alarm"
+        )
+        plots.layout_map(ax, layout, _levels_at_alarm(report, layout), title, flagged=flagged)
         fig.savefig(folder / "map.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
     return {"folder": folder}
+
+
+def _levels_at_alarm(report, layout) -> dict[str, int]:
+    """Fruin level of each occupied zone with the occupants analysed."""
+    from sim.los import by_space, zone_table
+
+    return {
+        z: int(by_space(layout.zone[z].area_m2 / n, zone_table(layout.zone[z].kind)))
+        for z, n in report.occupants.items()
+        if n > 0 and layout.zone[z].area_m2
+    }
 
 
 def _s(value: float) -> str:
