@@ -131,6 +131,7 @@ def evac_json(report) -> dict:
                     "speed_model": report.settings.speed_model,
                     "by_exit": _records(sim.by_exit()),
                     "zones": _records(sim.zone_clear()),
+                    "out_by_exit": _records(sim.exit_curves(step_s=5.0)),
                 },
             },
             "governing_element": report.governing_element,
@@ -187,9 +188,10 @@ def write_evacuation(report, layout, folder: Path, document: dict) -> dict[str, 
         f"simulated ({report.simulated.clearance[0]:.0f} s, median and 5–95%)": report.simulated.curve(),
     }
     with plots.chinese_font():
-        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig, (ax, by_exit) = plt.subplots(1, 2, figsize=(13, 4.5), width_ratios=(3, 2), layout="constrained")
         plots.evacuation_curves(ax, curves, report.allowed_s)
-        fig.savefig(folder / "curves.png", dpi=120, bbox_inches="tight")
+        plots.evacuation_exits(by_exit, report.simulated.exit_curves())
+        fig.savefig(folder / "curves.png", dpi=110, bbox_inches="tight")
         plt.close(fig)
         fig, ax = plt.subplots(figsize=(8, 7))
         ranked = list(report.governing["element"].head(3))

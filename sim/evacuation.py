@@ -476,6 +476,16 @@ class Simulated:
             )
         return pd.DataFrame(rows)
 
+    def exit_curves(self, step_s: float = 2.0) -> pd.DataFrame:
+        """Persons out through each exit over time: the median across replications."""
+        end = max(r.clearance_s for r in self.runs)
+        t = np.arange(0.0, end + step_s, step_s)
+        frame = {"t_s": t}
+        for exit_ in sorted(self.runs[0].exit_times):
+            counts = [np.searchsorted(r.exit_times[exit_], t, side="right") for r in self.runs]
+            frame[exit_] = np.median(counts, axis=0)
+        return pd.DataFrame(frame)
+
     def curve(self, step_s: float = 2.0) -> pd.DataFrame:
         """People still inside over time: median and 5–95% band across replications."""
         end = max(r.clearance_s for r in self.runs)

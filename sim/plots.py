@@ -350,3 +350,17 @@ def evacuation_curves(ax: Axes, curves: dict[str, pd.DataFrame], target_s: float
     ax.legend(fontsize=8)
     ax.set_title("疏散曲线 people still inside, by method", fontsize=10)
     return ax
+
+
+def evacuation_exits(ax: Axes, frame: pd.DataFrame) -> Axes:
+    """Persons out through each exit over time (simulated, median across replications)."""
+    for exit_ in [c for c in frame.columns if c != "t_s"]:
+        ax.plot(frame["t_s"], frame[exit_], label=exit_)
+    ax.set_xlabel("疏散开始后 seconds after the alarm")
+    ax.set_ylabel("已疏散 persons out")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("各出口 by exit (simulated, median)", fontsize=10)
+    return ax
