@@ -20,7 +20,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/uv
 	@touch $@ $(VENV)/.base
 
 run: $(VENV)/.base
-	$(BIN)/anchang run $(SCENARIO)
+	$(BIN)/anchang plan $(SCENARIO)
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .

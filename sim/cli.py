@@ -17,6 +17,7 @@ import typer
 
 from sim.cli_congestion import compare, congestion
 from sim.cli_evac import evac
+from sim.cli_plan import plan
 from sim.cli_staff import staff
 
 app = typer.Typer(
@@ -270,6 +271,7 @@ app.command()(staff)
 app.command()(congestion)
 app.command()(compare)
 app.command()(evac)
+app.command()(plan)
 
 
 @app.command()

@@ -1,0 +1,79 @@
+"""``anchang plan`` (front end only): the peak-day report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
+    lang: Annotated[Literal["zh", "en"], typer.Option(help="report language")] = "zh",
+    reps: Annotated[int | None, typer.Option(min=2, help="replications (default: the scenario's)")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+) -> None:
+    """The peak-day plan: staffing, congestion, evacuation and the run sheet, in one HTML report."""
+    from sim.io import load_pair
+    from sim.report import build_plan
+
+    pair = load_pair(scenario, layout)
+    typer.echo("Simulating the day, planning the staff, checking congestion and evacuation …", err=True)
+    result = build_plan(*pair, reps, seed, workers)
+    folder = out or Path("results") / scenario.stem
+    path = write_plan(result, folder, lang)
+    print_plan(result, lang, path)
+
+
+def write_plan(result, folder: Path, lang: str = "zh") -> Path:
+    """report.html and the tables behind it."""
+    from sim.report import actions_table, render_html
+    from sim.store import write_frames
+
+    folder.mkdir(parents=True, exist_ok=True)
+    evac = result.evacuation
+    write_frames(
+        {
+            "run_sheet": result.sheet,
+            "actions": actions_table(result, lang),
+            "half_hours": result.results.half_hours,
+            "kpis": result.results.kpis,
+            "flags": result.congestion.flags,
+            "staff_slots": result.staff.guides.table,
+            "staff_roster": result.staff.roster.shifts,
+            "evacuation_n_minus_1": evac.n_minus_1,
+            "evacuation_governing": evac.governing,
+        },
+        folder,
+    )
+    path = folder / ("report.html" if lang == "zh" else f"report_{lang}.html")
+    path.write_text(render_html(result, lang), encoding="utf-8")
+    return path
+
+
+def print_plan(result, lang: str, path: Path) -> None:
+    """The run sheet's actions and where the report is."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.report import action_rows
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    table = Table("time", "action", "because", title=f"{result.scenario.name}: actions")
+    for clock, action, because in action_rows(result, lang):
+        table.add_row(clock, action, because)
+    console.print(table)
+    mean, low, high = result.evacuation.simulated.clearance
+    console.print(
+        f"Guides at the peak: {int(result.staff.guides.table['guides'].max())}; "
+        f"{len(result.congestion.flags)} congestion flags; evacuation at the busiest moment {mean:.0f} s "
+        f"[{low:.0f}, {high:.0f}] (lower bound {result.evacuation.lower_bound_s:.0f} s). "
+        f"Computed in {result.elapsed_s:.0f} s."
+    )
+    console.print(f"Report: {path}")
