@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from sim.cli_congestion import compare, congestion
+from sim.cli_drill import drill
 from sim.cli_evac import evac
 from sim.cli_plan import plan
 from sim.cli_staff import staff
@@ -272,6 +273,7 @@ app.command()(congestion)
 app.command()(compare)
 app.command()(evac)
 app.command()(plan)
+app.command()(drill)
 
 
 @app.command()

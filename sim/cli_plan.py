@@ -16,6 +16,9 @@ def plan(
     reps: Annotated[int | None, typer.Option(min=2, help="replications (default: the scenario's)")] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+    staff_reps: Annotated[
+        int | None, typer.Option(min=2, help="replications per staffing evaluation (default: the scenario's)")
+    ] = None,
 ) -> None:
     """The peak-day plan: staffing, congestion, evacuation and the run sheet, in one HTML report."""
     from sim.io import load_pair
@@ -23,7 +26,7 @@ def plan(
 
     pair = load_pair(scenario, layout)
     typer.echo("Simulating the day, planning the staff, checking congestion and evacuation …", err=True)
-    result = build_plan(*pair, reps, seed, workers)
+    result = build_plan(*pair, reps, seed, workers, staff_reps)
     folder = out or Path("results") / scenario.stem
     path = write_plan(result, folder, lang)
     print_plan(result, lang, path)

@@ -18,6 +18,8 @@ Modelling rules (DESIGN §1, refined here):
   order when the whole party fits.
 - Outside zones (entrance forecourt, exits) are not occupancy: the queue outside is the time
   between ``arrive`` and ``admit``.
+- A closed zone (``policies.closures``, e.g. show units in a power cut): a party that would
+  start a visit there during the closure skips that visit; parties already inside finish.
 """
 
 from __future__ import annotations
@@ -252,6 +254,11 @@ class Day:
         self.service: dict[str, Pool] = {}
         self.rooms: dict[str, Room] = {}
         self.shuttles: dict[str, Shuttle] = {}
+        self.closures: dict[str, list[tuple[float, float]]] = {}
+        for closure in policies.closures:
+            for zone_id in closure.zones:
+                window = (scenario.seconds(closure.start), scenario.seconds(closure.end))
+                self.closures.setdefault(zone_id, []).append(window)
         self._set_up_zones()
         self._set_up_schedules()
         self.outside = {z.id for z in layout.zones if z.kind in SAFE_KINDS}  # not occupancy
@@ -351,6 +358,8 @@ class Day:
         log((env.now, pid, ev.ADMIT, party.entrance, n, -1))
         here, guide = party.entrance, -1
         for visit in party.visits:
+            if self._closed(visit.zone):
+                continue  # the zone is shut (a power cut): the party skips it
             if visit.guided and guide < 0:
                 here = yield from self._walk(party, here, self.wait_zone, -1)
                 guide = yield from self._wait_for_guide(party)
@@ -359,6 +368,9 @@ class Day:
             here = yield from self._walk(party, here, visit.zone, guide)
             yield from self._stay(party, visit, guide)
         yield from self._see_out(party, here, guide)
+
+    def _closed(self, zone: str) -> bool:
+        return any(start <= self.env.now < end for start, end in self.closures.get(zone, ()))
 
     def _wait_for_guide(self, party: Party) -> Generator:
         env, log = self.env, self.log

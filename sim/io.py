@@ -175,6 +175,18 @@ def parse(model: type[BaseModel], data: Any, node: yaml.Node | None, source: str
     return obj
 
 
+def parse_model(model: type[BaseModel], data: Any, node: yaml.Node | None, source: str) -> BaseModel:
+    """Validate data against any model (a drill file, say); raise InputError with line numbers."""
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem("", f"expected a mapping at the top level, got {type(data).__name__}")], source
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, node), source) from None
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()

@@ -50,6 +50,7 @@ def build_plan(
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    staff_replications: int | None = None,
 ) -> PeakDayPlan:
     """Run the day, the staffing planner, the congestion analysis and the evacuation check."""
     started = time.perf_counter()
@@ -57,7 +58,7 @@ def build_plan(
     seed = scenario.run.seed if seed is None else seed
     results = run(layout, scenario, reps, seed, workers)
     congestion = analyse_congestion(results, layout, scenario)
-    staff = plan_staff(layout, scenario, None, seed, workers)
+    staff = plan_staff(layout, scenario, staff_replications, seed, workers)
     people, peaks = peak_occupants(layout, scenario, reps, seed)
     evacuation = analyse_evacuation(
         layout, people, scenario.evacuation, scenario.targets.evacuation_max_s, seed,

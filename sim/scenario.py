@@ -155,6 +155,15 @@ class BatchAdmission(BaseModel):
     every_min: float = Field(gt=0)
 
 
+class Closure(BaseModel):
+    """Zones closed for a period (a power cut in the show units): visits that would start then are skipped."""
+
+    model_config = _MODEL
+    zones: list[str] = Field(min_length=1)
+    start: Clock
+    end: Clock
+
+
 class Policies(BaseModel):
     """Operating policies."""
 
@@ -164,6 +173,7 @@ class Policies(BaseModel):
     )
     batch_admission: BatchAdmission | None = None
     max_inside_persons: int | None = Field(None, ge=1, description="gallery occupancy cap")
+    closures: list[Closure] = Field(default_factory=list, description="zones closed for a period")
 
 
 class Targets(BaseModel):
@@ -486,6 +496,12 @@ def _check_staff_zones(layout: Layout, s: Scenario) -> Iterator[Problem]:
     for zone_id in s.demand.entrances or {}:
         if zone_id not in layout.zone or layout.zone[zone_id].kind != "entrance":
             yield Problem(f"demand.entrances.{zone_id}", "no entrance zone with this id in the layout")
+    for i, closure in enumerate(s.policies.closures):
+        for zone_id in closure.zones:
+            if zone_id not in layout.zone:
+                yield Problem(f"policies.closures[{i}].zones", f"unknown zone id {zone_id!r}")
+        if closure.end <= closure.start:
+            yield Problem(f"policies.closures[{i}]", "end must be after start")
 
 
 def possible_moves(layout: Layout, scenario: Scenario) -> set[tuple[str, str]]:
