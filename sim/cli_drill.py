@@ -48,7 +48,7 @@ def _drill(path: Path | None, fire, block, close, bus, rain):
     from sim.problems import InputError, Problem
 
     events: list[dict] = []
-    name = None
+    from_file, name = [], None
     if path is not None:
         try:
             raw = path.read_bytes()
@@ -58,8 +58,7 @@ def _drill(path: Path | None, fire, block, close, bus, rain):
             ) from None
         data, node = read_yaml(raw, str(path))
         parsed = parse_model(Drill, data if data is not None else {}, node, str(path))
-        events += [e.model_dump() for e in parsed.events]
-        name = parsed.name
+        from_file, name = list(parsed.events), parsed.name
     problems = []
     if fire is not None:
         events.append({"kind": "fire_alarm", "at": fire})
@@ -81,7 +80,8 @@ def _drill(path: Path | None, fire, block, close, bus, rain):
             events.append(build(match))
     if problems:
         raise InputError(problems)
-    return parse_model(Drill, {"name": name, "events": events}, None, "drill")
+    options = parse_model(Drill, {"events": events}, None, "options")
+    return Drill(name=name, events=[*from_file, *options.events])
 
 
 def _num(value) -> float | None:

@@ -1,0 +1,69 @@
+"""The peak-day report: builds for every shipped scenario, has every section, and copies its numbers."""
+
+import re
+
+import pytest
+from helpers import ROOT
+
+from sim.io import load_pair
+from sim.report import TEXT, build_plan, render_html
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+_BUILT = {}
+
+
+def built(path):
+    if path not in _BUILT:
+        layout, scenario = load_pair(path)
+        quick = scenario.model_copy(
+            update={"evacuation": scenario.evacuation.model_copy(update={"replications": 3})}
+        )
+        plan = build_plan(layout, quick, replications=3, seed=7, staff_replications=2)
+        _BUILT[path] = (plan, render_html(plan, "zh", images={}), render_html(plan, "en", images={}))
+    return _BUILT[path]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_report_builds_for_every_shipped_scenario_with_every_section(path):
+    plan, zh, en = built(path)
+    for lang, page in (("zh", zh), ("en", en)):
+        text = TEXT[lang]
+        for key in ("answers", "staffing", "congestion", "evacuation", "sheet", "actions", "figures",
+                    "assumptions", "method"):  # fmt: skip
+            assert text[key] in page, (lang, key)
+        assert "<script" not in page and "http://" not in page and "https://" not in page  # opens offline
+    assert "@page { size: A4" in zh
+    assert len(plan.sheet) == len(plan.results.half_hours)
+
+
+def test_every_number_in_the_run_sheet_equals_its_source_table():
+    plan, zh, _ = built(ROOT / "scenarios" / "national_day_peak.yaml")
+    sheet, half_hours, guides = plan.sheet, plan.results.half_hours, plan.staff.guides.table
+    assert sheet["start"].tolist() == half_hours["start"].tolist()
+    assert sheet["guides_needed"].tolist() == guides["guides"].tolist()
+    assert sheet["guides_rostered"].tolist() == half_hours["guides_on_duty"].round().astype(int).tolist()
+    for column in ("parties_arrived", "persons_arrived", "persons_inside_max", "greet_wait_p90_min",
+                   "greet_within_target_share", "reneged"):  # fmt: skip
+        assert sheet[column].tolist() == half_hours[column].tolist(), column
+    body = zh.split(TEXT["zh"]["sheet"])[1].split(TEXT["zh"]["actions"])[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)[1:]  # after the header
+    assert len(rows) == len(sheet)
+    for row, r in zip(rows, sheet.itertuples(), strict=True):
+        cells = [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        assert cells[0] == r.start
+        assert cells[1:4] == [
+            f"{r.parties_arrived:.1f}",
+            f"{r.persons_arrived:.1f}",
+            f"{r.persons_inside_max:.1f}",
+        ]
+        assert cells[4:6] == [str(r.guides_needed), str(r.guides_rostered)]
+        assert cells[7].startswith(f"{r.greet_within_target_share:.0%}")
+
+
+def test_every_action_in_the_report_says_why():
+    plan, _, en = built(ROOT / "scenarios" / "national_day_peak.yaml")
+    assert plan.actions, "the National Day roster is short: the guides rule must fire"
+    assert {"guides", "evacuation"} <= {a.rule for a in plan.actions}
+    for action in plan.actions:
+        assert action.because
+    assert TEXT["en"]["because"] in en
