@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import time
 from dataclasses import dataclass
 
@@ -150,7 +151,7 @@ TEXT = {
         "evac_summary": (
             "最拥挤时刻约 {clock}，馆内 {persons} 人。全部撤离：模拟 {sim:.0f} 秒 [{low:.0f}, {high:.0f}]，"
             "理论下限 {lb:.0f} 秒，水力法 {hyd:.0f} 秒。控制点：{gov}。"
-            "单个出口堵塞最不利：{worst}（模拟 {worst_s:.0f} 秒）。RSET {rset:.0f} 秒，允许 {allowed} 秒：{ok}。"
+            "单个出口堵塞最不利：{worst}（模拟 {worst_s:.0f} 秒）。RSET：个体仿真 {rset:.0f} 秒（{ok}），水力法 {rset_h:.0f} 秒（{ok_h}），允许 {allowed} 秒。"
         ),
         "code_fail": "规范校核（GB 50016-2014）未通过 {n} 项：",
         "code_ok": "规范校核（GB 50016-2014）全部通过。",
@@ -225,7 +226,7 @@ TEXT = {
         "evac_summary": (
             "Busiest moment about {clock}, {persons} persons inside. Everyone out: simulated {sim:.0f} s [{low:.0f}, {high:.0f}], "
             "lower bound {lb:.0f} s, hydraulic {hyd:.0f} s. Governing element: {gov}. "
-            "Worst single blocked exit: {worst} (simulated {worst_s:.0f} s). RSET {rset:.0f} s against {allowed} s allowed: {ok}."
+            "Worst single blocked exit: {worst} (simulated {worst_s:.0f} s). RSET: simulated {rset:.0f} s ({ok}), hydraulic {rset_h:.0f} s ({ok_h}), against {allowed} s allowed."
         ),
         "code_fail": "Code check (GB 50016-2014): {n} failure(s):",
         "code_ok": "Code check (GB 50016-2014): every rule passes.",
@@ -277,6 +278,10 @@ tr, figure, img { page-break-inside: avoid; } figure { margin: 6pt 0; }
 img { max-width: 100%; } .short { color: #b2182b; font-weight: bold; } .muted { color: #666; }
 pre { white-space: pre-wrap; font-family: inherit; font-size: 9pt; }
 """
+
+
+def _verdict(ok, t: dict) -> str:
+    return "–" if ok is None else (t["yes"] if ok else t["no"])
 
 
 def _e(text) -> str:
@@ -343,6 +348,8 @@ def action_rows(plan: PeakDayPlan, lang: str = "zh") -> list[tuple[str, str, str
     for action in plan.actions:
         params = {k: _name(plan.layout, v, lang) for k, v in action.params.items()}
         because = {k: _name(plan.layout, v, lang) for k, v in action.because.items()}
+        if "detail" in because:
+            because["detail"] = _detail(because["detail"], lang)
         rows.append(
             (
                 runsheet.clock_of(plan.context, action),
@@ -353,6 +360,37 @@ def action_rows(plan: PeakDayPlan, lang: str = "zh") -> list[tuple[str, str, str
     return rows
 
 
+DETAIL_ZH = (  # the congestion flags' details, in Chinese (patterns of sim.congestion)
+    (r"^Fruin (\w) or worse$", r"服务水平 \1 级或更差"),
+    (r"^full \(max_persons (\d+)\): parties held at the door$", r"满员（限 \1 人）：客户在门口等候"),
+    (r"^more than (\d+) parties waiting for a guide$", r"超过 \1 组在等候置业顾问"),
+    (
+        r"^more than (\d+) parties waiting for a desk, place or table$",
+        r"超过 \1 组在等候服务台、沙盘位或洽谈桌",
+    ),
+    (r"^more than (\d+) parties waiting outside the door$", r"超过 \1 组在门外排队"),
+    (r"^more than (\d+) parties waiting (.*)$", r"超过 \1 组在等候"),
+    (r"^under (\d+%) greeted within (\S+) min$", r"\2 分钟内接待率低于 \1"),
+    (
+        r"^(\S+)→(\S+) and \S+→\S+ in the same half hour \(peak: the smaller flow\)$",
+        r"同一半小时内 \1 与 \2 之间双向通行",
+    ),
+    (r"^(\S+) × (\S+) through (\S+) \(crossing\)$", r"\1 与 \2 在 \3 交叉"),
+    (r"^(\S+) × (\S+) through (\S+) \(opposing\)$", r"\1 与 \2 在 \3 对向"),
+)
+
+
+def _detail(text: str, lang: str) -> str:
+    if lang != "zh":
+        return text
+    for pattern, replacement in DETAIL_ZH:
+        if re.match(pattern, text):
+            return re.sub(pattern, replacement, text)
+    return text
+
+
+KINDS_ZH = {"density": "密度", "capacity": "满员", "queue": "排队", "wait": "接待等待", "counter_flow": "对流",
+            "crossing": "交叉"}  # fmt: skip
 UNITS_ZH = {"parties": "组", "persons/30 min": "人/30分钟", "persons/m²": "人/㎡", "share": "接待率"}
 
 
@@ -399,7 +437,7 @@ def render_html(plan: PeakDayPlan, lang: str = "zh", images: dict[str, str] | No
     parts.append(
         _table(
             t["flag_cols"],
-            [[_e(_name(plan.layout, r.element, lang)), _e(r.kind), r.start, r.end, f"{r.peak:.3g} {_e(r.unit)}",
+            [[_e(_name(plan.layout, r.element, lang)), _e(KINDS_ZH.get(r.kind, r.kind) if lang == "zh" else r.kind), r.start, r.end, f"{r.peak:.3g} {_e(_name(plan.layout, r.unit, lang))}",
               f"{r.probability:.0%}"] for r in severe.itertuples()],
             {4, 5},
         )
@@ -407,7 +445,8 @@ def render_html(plan: PeakDayPlan, lang: str = "zh", images: dict[str, str] | No
     parts.append(f"<h3>{_e(t['evacuation'])}</h3>")
     ctx = plan.context.evacuation or {}
     mean, low, high = evac.simulated.clearance
-    rset = evac.rset.set_index("method").loc["simulated"]
+    rsets = evac.rset.set_index("method")
+    rset, rset_h = rsets.loc["simulated"], rsets.loc["hydraulic"]
     allowed = "–" if evac.allowed_s is None else f"{evac.allowed_s:g}"
     parts.append(
         "<p>"
@@ -416,7 +455,7 @@ def render_html(plan: PeakDayPlan, lang: str = "zh", images: dict[str, str] | No
             lb=evac.lower_bound_s, hyd=evac.hydraulic.clearance_s, gov=evac.governing_element or "–",
             worst=_name(plan.layout, ctx.get("worst_exit", "–"), lang),
             worst_s=ctx.get("worst_extra_s", 0.0) + mean, rset=rset["rset_s"], allowed=allowed,
-            ok="–" if rset["ok"] is None else (t["yes"] if rset["ok"] else t["no"])))
+            ok=_verdict(rset["ok"], t), rset_h=rset_h["rset_s"], ok_h=_verdict(rset_h["ok"], t)))
         + "</p>"
     )  # fmt: skip
     fails = [r for r in evac.code_check if not r.ok]
