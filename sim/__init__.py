@@ -52,6 +52,11 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "design_occupants": "sim.codecheck",
     "check_occupants": "sim.evacuation",
     "code_check": ("sim.codecheck", "check"),
+    "build_plan": "sim.report",
+    "render_html": "sim.report",
+    "Drill": "sim.drill",
+    "run_drill": "sim.drill",
+    "fire_drill": "sim.drill",
 }
 
 __all__ = sorted(_EXPORTS)
