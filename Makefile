@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/national_day_peak.yaml
 
-.PHONY: run test app bench schemas clean
+.PHONY: run test test-browser app bench schemas clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,20 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+
+# The real-browser test: the system Chromium (Debian: apt-get install chromium fonts-noto-cjk).
+$(VENV)/.browser: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[browser]'
+	@touch $@ $(VENV)/.dev $(VENV)/.base
+
+test-browser: $(VENV)/.browser
+	$(BIN)/python -m pytest -m browser -p no:cacheprovider
 
 app: $(VENV)/.dev
 	$(BIN)/streamlit run app.py
 
-bench: $(VENV)/.base
+bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench.py
 
 clean:

@@ -124,16 +124,21 @@ def peak_snapshot(log: pd.DataFrame, layout: Layout, scenario, replication: int)
     return {z: float(per_zone.at[peak, z]) for z in inside} | {"_minute": float(peak)}
 
 
-def peak_occupants(layout: Layout, scenario, replications: int | None = None, seed: int | None = None):
+def peak_occupants(
+    layout: Layout,
+    scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+):
     """Occupants at the simulated day's peak, and the table of each day's peak moment.
 
     Per zone, the p95 across replications of the headcount at each replication's moment of
     highest total occupancy (conservative: the sum of p95s is at least the p95 of the sums).
     """
     reps = replications or scenario.run.replications
-    snaps = map_replications(
-        peak_snapshot, layout, scenario, reps, scenario.run.seed if seed is None else seed
-    )
+    seed = scenario.run.seed if seed is None else seed
+    snaps = map_replications(peak_snapshot, layout, scenario, reps, seed, workers)
     table = pd.DataFrame(snaps)
     minutes = table.pop("_minute")
     p95 = table.quantile(0.95).to_dict()

@@ -60,7 +60,7 @@ def build_plan(
     results = run(layout, scenario, reps, seed, workers)
     congestion = analyse_congestion(results, layout, scenario)
     staff = plan_staff(layout, scenario, staff_replications, seed, workers)
-    people, peaks = peak_occupants(layout, scenario, reps, seed)
+    people, peaks = peak_occupants(layout, scenario, reps, seed, workers)
     evacuation = analyse_evacuation(
         layout, people, scenario.evacuation, scenario.targets.evacuation_max_s, seed,
         f"simulated peak, p95 over {reps} days", peaks,

@@ -1,0 +1,154 @@
+"""Editing layouts and scenarios as tables (for the app): file data ↔ tables, and validation.
+
+The app shows zones, passages, the arrival profile and the guide schedule as editable tables.
+These functions turn the YAML data into those tables and back, and validate the result with the
+same models and checks the command line uses, so the app holds no model logic of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.io import with_base
+from sim.layout import Layout
+from sim.problems import InputError, Problem
+from sim.scenario import Scenario, check_pair, check_scenario
+
+MAX_UPLOAD_BYTES = 512 * 1024
+ZONE_COLUMNS = ["id", "name", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
+                "max_persons", "visitor_exit", "security_posts"]  # fmt: skip
+PASSAGE_COLUMNS = ["id", "from", "to", "kind", "length_m", "width_m", "one_way"]
+
+
+def read_upload(name: str, content: bytes) -> dict:
+    """A layout or scenario from an uploaded file: YAML only, size-limited, safely loaded.
+
+    Raises:
+        InputError: for a wrong type, an oversized file, or YAML that does not parse.
+    """
+    from sim.io import read_yaml
+
+    if not name.lower().endswith((".yaml", ".yml")):
+        raise InputError([Problem("", "only YAML files (.yaml, .yml) can be uploaded")], name)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            [Problem("", f"file is {len(content) // 1024} KiB; at most {MAX_UPLOAD_BYTES // 1024} KiB")], name
+        )
+    data, _ = read_yaml(content, name)
+    if not isinstance(data, dict):
+        raise InputError([Problem("", "expected a layout or scenario mapping at the top level")], name)
+    return data
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def layout_tables(data: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Zones and passages of layout data as tables."""
+    zones = []
+    for z in data.get("zones", []):
+        x, y = (z.get("xy") or [0, 0])[:2]
+        zones.append({c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y")} | {"x": x, "y": y})
+    passages = [{c: p.get(c) for c in PASSAGE_COLUMNS} for p in data.get("passages", [])]
+    return pd.DataFrame(zones, columns=ZONE_COLUMNS), pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
+
+
+def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) -> dict:
+    """Layout data with the tables' zones and passages (empty cells leave a field out)."""
+    out = {k: v for k, v in base.items() if k not in ("zones", "passages")}
+    out["zones"] = []
+    for row in zones.to_dict("records"):
+        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y")}
+        zone = {k: v for k, v in zone.items() if v is not None and v != ""}
+        for key in ("floor", "desks", "places", "tables", "seats", "max_persons", "security_posts"):
+            if key in zone and float(zone[key]).is_integer():
+                zone[key] = int(zone[key])
+        zone["xy"] = [float(_clean(row.get("x")) or 0.0), float(_clean(row.get("y")) or 0.0)]
+        if not zone.get("visitor_exit"):
+            zone.pop("visitor_exit", None)
+        out["zones"].append(zone)
+    out["passages"] = []
+    for row in passages.to_dict("records"):
+        passage = {k: _clean(v) for k, v in row.items()}
+        passage = {k: v for k, v in passage.items() if v is not None and v != ""}
+        if not passage.get("one_way"):
+            passage.pop("one_way", None)
+        out["passages"].append(passage)
+    return out
+
+
+def validate_layout(data: dict, source: str = "layout") -> tuple[Layout | None, list[str]]:
+    """The layout, or the problems (one line each, as the CLI prints them)."""
+    from sim.io import parse
+
+    try:
+        return parse(Layout, data, None, source), []
+    except InputError as exc:
+        return None, [p.render(source) for p in exc.problems]
+
+
+def profile_table(data: dict) -> pd.DataFrame:
+    """The arrival profile: clock time and relative intensity."""
+    profile = data.get("demand", {}).get("profile", {})
+    return pd.DataFrame({"clock": list(profile), "weight": [float(v) for v in profile.values()]})
+
+
+def schedule_table(data: dict) -> pd.DataFrame:
+    """The guide schedule: clock time and guides on duty from then."""
+    schedule = data.get("guides", {}).get("schedule", {})
+    return pd.DataFrame({"clock": list(schedule), "guides": [int(v) for v in schedule.values()]})
+
+
+def scenario_with(data: dict, profile: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None,
+                  **sections: Any) -> dict:  # fmt: skip
+    """Scenario data with an edited profile, guide schedule or replaced top-level sections."""
+    out = {**data, **{k: v for k, v in sections.items() if v is not None}}
+    if profile is not None:
+        rows = profile.dropna().to_dict("records")
+        out["demand"] = {
+            **out.get("demand", {}),
+            "profile": {str(r["clock"]): float(r["weight"]) for r in rows},
+        }
+    if schedule is not None:
+        rows = schedule.dropna().to_dict("records")
+        out["guides"] = {
+            **out.get("guides", {}),
+            "schedule": {str(r["clock"]): int(r["guides"]) for r in rows},
+        }
+    return out
+
+
+def validate_scenario(
+    data: dict, layout: Layout | None, source: str = "scenario", base_path: str | None = None
+) -> tuple[Scenario | None, list[str]]:
+    """The scenario checked on its own and against the layout, or the problems."""
+    from pathlib import Path
+
+    from sim.io import parse
+
+    try:
+        if data.get("based_on") and base_path is not None:
+            data = with_base(dict(data), Path(base_path))
+        scenario = parse(Scenario, data, None, source)
+    except InputError as exc:
+        return None, [p.render(source) for p in exc.problems]
+    problems = check_scenario(scenario)
+    if layout is not None:
+        problems += check_pair(layout, scenario)
+    if problems:
+        return None, [p.render(source) for p in problems]
+    return scenario, []
+
+
+def to_yaml(data: dict) -> str:
+    """YAML text for a download (UTF-8, Chinese kept readable, clock keys quoted)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
