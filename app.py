@@ -20,6 +20,7 @@ from matplotlib import pyplot as plt
 
 import sim
 from sim import editing, plots
+from sim.compare import compare as compare_variants
 from sim.io import with_base
 
 ROOT = Path(__file__).parent
@@ -432,7 +433,9 @@ def page_compare(layout, scenario, problems) -> None:
                  st.session_state["scenario_data"], reps, seed)  # fmt: skip
     if st.button(t("compare_run"), key="compare_run", type="primary"):
         with st.spinner(t("running")):
-            remember("compare", key, sim.compare(layout_a, scenario_a, layout, scenario, reps, seed, WORKERS))
+            remember(
+                "compare", key, compare_variants(layout_a, scenario_a, layout, scenario, reps, seed, WORKERS)
+            )
     result = st.session_state.get("compare", {}).get(key)
     if result is None:
         return

@@ -46,7 +46,8 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "solve_roster": "sim.roster",
     "analyse_congestion": ("sim.congestion", "analyse"),
     "static_route_check": "sim.congestion",
-    "compare": "sim.compare",
+    "compare": "sim.compare",  # shadowed by the submodule once `sim.compare` is imported: prefer compare_variants
+    "compare_variants": ("sim.compare", "compare"),
     "analyse_evacuation": ("sim.evacuation", "analyse"),
     "peak_occupants": "sim.evacuation",
     "design_occupants": "sim.codecheck",
