@@ -39,7 +39,7 @@ TEXT = {
         "zones": "区域", "passages": "通道", "valid": "校验通过", "download": "下载 YAML",
         "profile": "到访强度（相对）", "schedule": "置业顾问排班（自该时刻起在岗人数）", "parties": "预计散客组数",
         "batch": "分批放行", "batch_persons": "每批人数", "batch_every": "间隔（分钟）", "cap": "馆内人数上限（0 = 不限）",
-        "within": "接待时限（分钟）", "share": "目标接待率", "stages": "参观环节",
+        "within": "接待时限（分钟）", "patience": "平均耐心（分钟，超时离开）", "party_sizes": "每组人数分布", "share": "目标接待率", "stages": "参观环节",
         "reps": "仿真次数", "seed": "随机种子", "run": "运行仿真", "running": "仿真中…",
         "fix_first": "请先修正布局或场景中的问题。", "need_run": "请先在“仿真”页运行。",
         "k_parties": "到访组数", "k_wait": "平均等待（分钟）", "k_share": "目标内接待率", "k_reneged": "放弃离开",
@@ -58,7 +58,8 @@ TEXT = {
         "zones": "Zones", "passages": "Passages", "valid": "Valid", "download": "Download YAML",
         "profile": "Arrival intensity (relative)", "schedule": "Guide schedule (on duty from each time)",
         "parties": "Expected walk-in parties", "batch": "Batch admission", "batch_persons": "Persons per batch",
-        "batch_every": "Every (min)", "cap": "Occupancy cap (0 = none)", "within": "Greeting target (min)",
+        "batch_every": "Every (min)", "cap": "Occupancy cap (0 = none)", "within": "Greeting target (min)", "patience": "Mean patience (min) before leaving",
+        "party_sizes": "Party sizes",
         "share": "Target share", "stages": "Journey stages", "reps": "Replications", "seed": "Seed", "run": "Run",
         "running": "Simulating…", "fix_first": "Fix the problems in the layout or scenario first.",
         "need_run": "Run the simulation first (Simulate page).", "k_parties": "Parties", "k_wait": "Mean wait (min)",
@@ -201,10 +202,13 @@ def page_scenario() -> None:
         set_scenario(uploaded, None)
     data = st.session_state["scenario_data"]
     version = st.session_state["scenario_version"]
-    fkey, gkey = f"profile_{version}", f"schedule_{version}"
+    fkey, gkey, pkey, skey = (f"{name}_{version}" for name in ("profile", "schedule", "party", "stages"))
     if "scenario_frames" not in st.session_state or fkey not in st.session_state:
-        st.session_state["scenario_frames"] = (editing.profile_table(data), editing.schedule_table(data))
-    profile_base, schedule_base = st.session_state["scenario_frames"]
+        st.session_state["scenario_frames"] = (
+            editing.profile_table(data), editing.schedule_table(data), editing.party_table(data),
+            editing.stage_table(data),
+        )  # fmt: skip
+    profile_base, schedule_base, party_base, stage_base = st.session_state["scenario_frames"]
     left, right = st.columns(2)
     left.subheader(t("profile"))
     profile = left.data_editor(profile_base, key=fkey, num_rows="dynamic", hide_index=True)
@@ -230,6 +234,12 @@ def page_scenario() -> None:
         t("cap"), 0, 5000, int(policies.get("max_inside_persons") or 0), key=f"cap_{version}"
     )
     policies["max_inside_persons"] = int(cap) or None
+    patience = dict(policies.get("patience") or {})
+    if "mean_min" in patience:
+        patience["mean_min"] = st.number_input(
+            t("patience"), 1.0, 240.0, float(patience["mean_min"]), key=f"patience_{version}"
+        )
+        policies["patience"] = patience
     targets = dict(data.get("targets") or {})
     a, b = st.columns(2)
     targets["greet_within_min"] = a.number_input(
@@ -238,11 +248,15 @@ def page_scenario() -> None:
     targets["greet_share"] = b.slider(
         t("share"), 0.5, 0.99, float(targets.get("greet_share", 0.9)), key=f"ts_{version}"
     )
-    edited = editing.scenario_with(data, profile, schedule, demand=demand, policies=policies, targets=targets)
+    left, right = st.columns([1, 3])
+    left.subheader(t("party_sizes"))
+    parties = left.data_editor(party_base, key=pkey, num_rows="dynamic", hide_index=True)
+    right.subheader(t("stages"))
+    stages = right.data_editor(stage_base, key=skey, hide_index=True, disabled=["id", "kind", "dwell"])
+    edited = editing.scenario_with(
+        data, profile, schedule, parties, stages, demand=demand, policies=policies, targets=targets
+    )
     st.session_state["scenario_data"] = edited
-    st.subheader(t("stages"))
-    stages = pd.DataFrame(edited.get("journey", {}).get("stages", []))
-    st.dataframe(stages.astype(str), hide_index=True)
     layout, _ = editing.validate_layout(st.session_state["layout_data"])
     _, problems = editing.validate_scenario(edited, layout)
     show_problems(problems)

@@ -20,8 +20,9 @@ from sim.scenario import Scenario, check_pair, check_scenario
 
 MAX_UPLOAD_BYTES = 512 * 1024
 ZONE_COLUMNS = ["id", "name", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
-                "max_persons", "visitor_exit", "security_posts"]  # fmt: skip
-PASSAGE_COLUMNS = ["id", "from", "to", "kind", "length_m", "width_m", "one_way"]
+                "max_persons", "visitor_exit", "security_posts", "note"]  # fmt: skip
+PASSAGE_COLUMNS = ["id", "from", "to", "kind", "length_m", "width_m", "one_way", "seats", "vehicles",
+                   "round_trip_min", "note"]  # fmt: skip
 
 
 def read_upload(name: str, content: bytes) -> dict:
@@ -82,6 +83,9 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
         passage = {k: v for k, v in passage.items() if v is not None and v != ""}
         if not passage.get("one_way"):
             passage.pop("one_way", None)
+        for key in ("seats", "vehicles"):
+            if key in passage and float(passage[key]).is_integer():
+                passage[key] = int(passage[key])
         out["passages"].append(passage)
     return out
 
@@ -108,9 +112,26 @@ def schedule_table(data: dict) -> pd.DataFrame:
     return pd.DataFrame({"clock": list(schedule), "guides": [int(v) for v in schedule.values()]})
 
 
+def party_table(data: dict) -> pd.DataFrame:
+    """Party sizes and their shares."""
+    sizes = data.get("demand", {}).get("party_size", {})
+    return pd.DataFrame({"size": [int(k) for k in sizes], "share": [float(v) for v in sizes.values()]})
+
+
+def stage_table(data: dict) -> pd.DataFrame:
+    """Journey stages: probability and dwell time (mean and CV where the distribution has them)."""
+    rows = []
+    for stage in data.get("journey", {}).get("stages", []):
+        dwell = stage.get("dwell") or {}
+        rows.append({"id": stage.get("id"), "kind": stage.get("kind"), "probability": stage.get("probability", 1.0),
+                     "dwell": dwell.get("dist"), "mean_min": dwell.get("mean_min"), "cv": dwell.get("cv")})  # fmt: skip
+    return pd.DataFrame(rows, columns=["id", "kind", "probability", "dwell", "mean_min", "cv"])
+
+
 def scenario_with(data: dict, profile: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None,
+                  parties: pd.DataFrame | None = None, stages: pd.DataFrame | None = None,
                   **sections: Any) -> dict:  # fmt: skip
-    """Scenario data with an edited profile, guide schedule or replaced top-level sections."""
+    """Scenario data with edited tables (profile, guide schedule, party sizes, stages) or sections."""
     out = {**data, **{k: v for k, v in sections.items() if v is not None}}
     if profile is not None:
         rows = profile.dropna().to_dict("records")
@@ -118,6 +139,28 @@ def scenario_with(data: dict, profile: pd.DataFrame | None = None, schedule: pd.
             **out.get("demand", {}),
             "profile": {str(r["clock"]): float(r["weight"]) for r in rows},
         }
+    if parties is not None:
+        rows = parties.dropna().to_dict("records")
+        out["demand"] = {
+            **out.get("demand", {}),
+            "party_size": {int(r["size"]): float(r["share"]) for r in rows},
+        }
+    if stages is not None:
+        edited = []
+        for stage, row in zip(
+            out.get("journey", {}).get("stages", []), stages.to_dict("records"), strict=False
+        ):
+            stage = {**stage}
+            if _clean(row.get("probability")) is not None:
+                stage["probability"] = float(row["probability"])
+            dwell = dict(stage.get("dwell") or {})
+            for key in ("mean_min", "cv"):
+                if key in dwell and _clean(row.get(key)) is not None:
+                    dwell[key] = float(row[key])
+            if dwell:
+                stage["dwell"] = dwell
+            edited.append(stage)
+        out["journey"] = {**out.get("journey", {}), "stages": edited}
     if schedule is not None:
         rows = schedule.dropna().to_dict("records")
         out["guides"] = {
