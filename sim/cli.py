@@ -40,7 +40,14 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
-    reps: Annotated[int | None, typer.Option(min=1, help="replications (default: the scenario's)")] = None,
+    reps: Annotated[
+        str | None, typer.Option(help="replications, or 'auto': until the KPIs reach --precision")
+    ] = None,
+    precision: Annotated[float, typer.Option(help="with --reps auto: 95% CI half-width / mean")] = 0.05,
+    max_reps: Annotated[int, typer.Option(min=2, help="with --reps auto: at most this many")] = 500,
+    kpi: Annotated[
+        list[str] | None, typer.Option(help="with --reps auto: the KPIs to pin down (repeatable)")
+    ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
@@ -48,6 +55,8 @@ def run(
 ) -> None:
     """Simulate the day over replications; print the summary and write tables, logs and plots."""
     from sim.io import load_pair
+    from sim.problems import InputError, Problem
+    from sim.runner import DEFAULT_PRECISION_KPIS, run_to_precision
     from sim.runner import run as run_replications
 
     pair = load_pair(scenario, layout)
@@ -55,20 +64,50 @@ def run(
     events = out / "events"
     _clear_events(events)
     progress = None if as_json or not sys.stderr.isatty() else _progress_bar()
-    results = run_replications(
-        *pair, replications=reps, seed=seed, workers=workers, log_dir=events, progress=progress
-    )
+    widths = None
+    if reps == "auto":
+        if not 0 < precision < 1:
+            raise InputError([Problem("--precision", f"must be between 0 and 1, got {precision:g}")])
+        chosen = tuple(kpi) if kpi else DEFAULT_PRECISION_KPIS
+        try:
+            results, widths = run_to_precision(*pair, precision, chosen, max_reps, seed, workers, events)
+        except ValueError as exc:
+            raise InputError([Problem("--kpi", str(exc))]) from None
+    else:
+        try:
+            count = None if reps is None else int(reps)
+        except ValueError:
+            raise InputError(
+                [Problem("--reps", f"expected a whole number or 'auto', got {reps!r}")]
+            ) from None
+        if count is not None and count < 1:
+            raise InputError([Problem("--reps", f"must be at least 1, got {count}")])
+        results = run_replications(
+            *pair, replications=count, seed=seed, workers=workers, log_dir=events, progress=progress
+        )
     from sim.cli_congestion import congestion_json, print_flags, write_congestion
     from sim.congestion import analyse
 
     report = analyse(results, *pair)
     summary = _summary_json(results, *pair, scenario_file=scenario) | {"congestion": congestion_json(report)}
+    if widths is not None:
+        summary["precision"] = {"target": precision, "reached": {k: round(w, 4) for k, w in widths.items()}}
     written = _write_outputs(results, *pair, out, summary)
     write_congestion(report, *pair, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(results, *pair, written)
+        if widths is not None:
+            reached = ", ".join(f"{k} ±{w:.1%}" for k, w in widths.items())
+            met = (
+                "reached"
+                if all(w <= precision for w in widths.values())
+                else f"NOT reached within {max_reps}"
+            )
+            print(
+                f"--reps auto: {results.replications} replications; precision {precision:.0%} {met}: {reached}"
+            )
         from rich.console import Console
 
         print_flags(Console(), report, limit=15)

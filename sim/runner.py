@@ -7,6 +7,7 @@ identical for the same seed whatever the number of workers, and memory stays bou
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import sys
@@ -86,35 +87,34 @@ def map_replications(
     workers: int | None = None,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    first: int = 0,
 ) -> list[Any]:
     """Simulate days and return ``summarise(log, layout, scenario, rep)`` for each, in order.
 
     ``summarise`` must be a module-level function (or a partial of one): it is sent to workers.
-    Pass ``executor`` to reuse one process pool across many calls (the staffing search does).
+    Pass ``executor`` to reuse one process pool across many calls (the staffing search does), and
+    ``first`` to continue a run: replications ``first … first + replications − 1``.
     """
+    reps = range(first, first + replications)
     if executor is not None:
-        futures = [
-            executor.submit(_one, summarise, layout, scenario, seed, rep) for rep in range(replications)
-        ]
+        futures = [executor.submit(_one, summarise, layout, scenario, seed, rep) for rep in reps]
         return [future.result() for future in futures]
     workers = min(workers or default_workers(), replications)
     if workers <= 1:
         out = []
-        for rep in range(replications):
+        for rep in reps:
             out.append(_one(summarise, layout, scenario, seed, rep))
             if progress:
                 progress(len(out), replications)
         return out
     results: dict[int, Any] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures = {
-            pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in range(replications)
-        }
+        futures = {pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in reps}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             if progress:
                 progress(len(results), replications)
-    return [results[rep] for rep in range(replications)]
+    return [results[rep] for rep in reps]
 
 
 def run(
@@ -139,3 +139,76 @@ def _summarise_and_keep(
 ) -> DaySummary:
     write_events(log, log_dir, replication)
     return summarise_day(log, layout, scenario, replication)
+
+
+DEFAULT_PRECISION_KPIS = ("greet_within_target_share", "max_persons_inside")
+
+
+def precise_enough(values: dict[str, list[float]], relative: float) -> dict[str, float]:
+    """Each KPI's 95% CI half-width relative to its mean (0 for a KPI that never varies)."""
+    from sim.metrics import ci95
+
+    out = {}
+    for name, series in values.items():
+        mean, low, high = ci95(series)
+        half = (high - low) / 2 if high == high and low == low else math.inf
+        out[name] = 0.0 if half == 0 else (half / abs(mean) if mean else math.inf)
+    return out
+
+
+def until_precise(
+    draw: Callable[[int, int], list[dict[str, float]]],
+    kpis: tuple[str, ...],
+    relative: float = 0.05,
+    first_batch: int = 10,
+    batch: int = 10,
+    ceiling: int = 500,
+) -> tuple[int, dict[str, float]]:
+    """Draw replications in batches until every KPI is known to ``relative`` precision.
+
+    Stops when each KPI's 95% CI half-width is within ``relative`` of its mean, or at ``ceiling``.
+    ``draw(first, n)`` returns the KPI dicts of replications ``first … first + n − 1``. Returns
+    (replications used, relative half-widths).
+    """
+    values: dict[str, list[float]] = {k: [] for k in kpis}
+    done = 0
+    size = min(first_batch, ceiling)
+    while True:
+        for row in draw(done, size):
+            unknown = [k for k in kpis if k not in row]
+            if unknown:
+                raise ValueError(f"unknown KPI {unknown[0]!r}; choose from {', '.join(sorted(row))}")
+            for k in kpis:
+                values[k].append(float(row[k]))
+        done += size
+        widths = precise_enough(values, relative)
+        if all(w <= relative for w in widths.values()) or done >= ceiling:
+            return done, widths
+        size = min(batch, ceiling - done)
+
+
+def run_to_precision(
+    layout: Layout,
+    scenario: Scenario,
+    relative: float = 0.05,
+    kpis: tuple[str, ...] = DEFAULT_PRECISION_KPIS,
+    ceiling: int = 500,
+    seed: int | None = None,
+    workers: int | None = None,
+    log_dir: str | Path | None = None,
+) -> tuple[Results, dict[str, float]]:
+    """Replications until the chosen KPIs are known to ``relative`` (95% CI half-width / mean).
+
+    Returns the results of every replication run and the relative half-widths reached.
+    """
+    seed = scenario.run.seed if seed is None else seed
+    summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
+    days: list[DaySummary] = []
+
+    def draw(first: int, n: int) -> list[dict[str, float]]:
+        batch = map_replications(summarise, layout, scenario, n, seed, workers, first=first)
+        days.extend(batch)
+        return [d.kpis for d in batch]
+
+    _, widths = until_precise(draw, kpis, relative, ceiling=ceiling, first_batch=max(10, workers or 0))
+    return aggregate(days, layout, scenario, seed), widths
