@@ -20,6 +20,7 @@ from sim.cli_drill import drill
 from sim.cli_evac import evac
 from sim.cli_plan import plan
 from sim.cli_staff import staff
+from sim.cli_sweep import sweep
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -313,6 +314,7 @@ app.command()(compare)
 app.command()(evac)
 app.command()(plan)
 app.command()(drill)
+app.command()(sweep)
 
 
 @app.command()

@@ -1,0 +1,161 @@
+"""Parameter sweeps: every configuration of a base scenario on common random numbers, one tidy table.
+
+A sweep file names a base scenario and axes. Each axis is a dotted path into the scenario file
+(``guides.schedule.10:00``, ``demand.parties``, ``policies.batch_admission.persons``) with a list
+of values; the axis ``layout`` takes layout files. ``mode: grid`` runs every combination,
+``mode: list`` pairs the axes' values position by position. Every configuration runs on the same
+seed, so differences between rows are paired (common random numbers).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.io import load_layout, parse, with_base
+from sim.layout import Layout
+from sim.problems import InputError, Problem
+from sim.runner import run
+from sim.scenario import Scenario, check_pair
+
+DEFAULT_KPIS = [
+    "greet_within_target_share", "greet_wait_mean_min", "parties_reneged", "max_persons_inside",
+    "guide_utilisation",
+]  # fmt: skip
+
+
+class SweepSpec(BaseModel):
+    """A sweep file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str | None = None
+    base: str = Field(description="scenario file, relative to the sweep file")
+    mode: Literal["grid", "list"] = "grid"
+    axes: dict[str, list[Any]] = Field(min_length=1, description="dotted path → values")
+    replications: int | None = Field(None, ge=2)
+    seed: int | None = Field(None, ge=0)
+    kpis: list[str] = Field(default_factory=lambda: list(DEFAULT_KPIS))
+
+
+def configurations(spec: SweepSpec) -> list[dict[str, Any]]:
+    """Every configuration: path → value.
+
+    Raises:
+        InputError: if ``mode: list`` axes differ in length.
+    """
+    names = list(spec.axes)
+    if spec.mode == "list":
+        lengths = {len(v) for v in spec.axes.values()}
+        if len(lengths) > 1:
+            raise InputError(
+                [Problem("axes", "mode list needs every axis to have the same number of values")]
+            )
+        return [dict(zip(names, values, strict=True)) for values in zip(*spec.axes.values(), strict=True)]
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*spec.axes.values())]
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    keys = path.split(".")
+    node = data
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def variant(
+    base: dict, base_path: Path, config: dict[str, Any], default_layout: Layout
+) -> tuple[Layout, Scenario]:
+    """The layout and scenario of one configuration.
+
+    Raises:
+        InputError: if the configuration makes an invalid scenario or layout.
+    """
+    data = copy.deepcopy(base)
+    layout = default_layout
+    for path, value in config.items():
+        if path == "layout":
+            layout = load_layout(base_path.parent / str(value))
+        else:
+            _set(data, path, value)
+    label = ", ".join(f"{k}={v}" for k, v in config.items())
+    scenario = parse(Scenario, data, None, f"sweep configuration ({label})")
+    problems = check_pair(layout, scenario)
+    if problems:
+        raise InputError([Problem(f"sweep configuration ({label}): {p.path}", p.message) for p in problems])
+    return layout, scenario
+
+
+def _cell(value: Any) -> Any:
+    """An axis value as a table cell: numbers and text as they are, the rest as compact JSON."""
+    if isinstance(value, int | float | str | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_sweep(path: str | Path) -> tuple[SweepSpec, dict, Path]:
+    """The sweep file, its base scenario's data (variants merged) and the base path."""
+    from sim.io import parse_model, read_yaml
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem("", f"cannot read the sweep file: {exc.strerror}")], str(path)) from None
+    data, node = read_yaml(raw, str(path))
+    spec = parse_model(SweepSpec, data if data is not None else {}, node, str(path))
+    base_path = (path.parent / spec.base).resolve()
+    try:
+        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError([Problem("base", f"cannot read {spec.base}: {exc.strerror}")], str(path)) from None
+    if isinstance(base, dict) and base.get("based_on"):
+        base = with_base(base, base_path)
+    return spec, base, base_path
+
+
+def run_sweep(
+    spec: SweepSpec,
+    base: dict,
+    base_path: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> pd.DataFrame:
+    """One row per configuration: the axes' values, then each KPI's mean and 95% CI."""
+    from sim.io import load_pair
+
+    default_layout, base_scenario = load_pair(base_path)
+    reps = spec.replications or base_scenario.run.replications
+    seed = base_scenario.run.seed if spec.seed is None else spec.seed
+    configs = configurations(spec)
+    pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
+    rows, started = [], time.perf_counter()
+    for i, (config, (layout, scenario)) in enumerate(zip(configs, pairs, strict=True)):
+        kpis = run(layout, scenario, reps, seed, workers).kpis.set_index("metric")
+        missing = [k for k in spec.kpis if k not in kpis.index]
+        if missing:
+            raise InputError(
+                [Problem("kpis", f"unknown KPI {missing[0]!r}; choose from {', '.join(kpis.index)}")]
+            )
+        row = {k: _cell(v) for k, v in config.items()}
+        for k in spec.kpis:
+            row |= {
+                k: kpis.at[k, "mean"],
+                f"{k}_ci_low": kpis.at[k, "ci_low"],
+                f"{k}_ci_high": kpis.at[k, "ci_high"],
+            }
+        row |= {"replications": reps, "seed": seed}
+        rows.append(row)
+        if progress:
+            progress(i + 1, len(configs), time.perf_counter() - started)
+    return pd.DataFrame(rows)
