@@ -9,19 +9,18 @@ from sim.problems import InputError
 from sim.runner import run
 from sim.sweep import SweepSpec, configurations, load_sweep, run_sweep
 
-BASE = "../scenarios/national_day_peak.yaml"
+BASE = str(ROOT / "scenarios" / "national_day_peak.yaml")  # absolute: the sweep files live in tmp_path
 
 
 @pytest.fixture
 def sweep_file(tmp_path):
-    path = ROOT / "sweeps" / "test_grid.yaml"
+    path = tmp_path / "grid.yaml"
     path.write_text(
         f"base: {BASE}\nreplications: 2\nseed: 4\naxes:\n  demand.parties: [100, 150]\n"
         "  guides.schedule.10:00: [20, 26, 32]\n",
         encoding="utf-8",
     )
-    yield path
-    path.unlink()
+    return path
 
 
 def test_a_2_by_3_grid_has_6_rows_with_the_right_values(sweep_file):
@@ -51,12 +50,9 @@ def test_list_mode_pairs_values_and_needs_equal_lengths():
 
 
 def test_an_invalid_configuration_is_named_before_anything_runs(tmp_path):
-    path = ROOT / "sweeps" / "test_bad.yaml"
+    path = tmp_path / "bad.yaml"
     path.write_text(f"base: {BASE}\naxes:\n  demand.parties: [100, -5]\n", encoding="utf-8")
-    try:
-        done = anchang("sweep", path, "--reps", 2, "--out", tmp_path)
-    finally:
-        path.unlink()
+    done = anchang("sweep", path, "--reps", 2, "--out", tmp_path)
     assert done.returncode == 2
     assert "sweep configuration (demand.parties=-5)" in done.stderr and "Traceback" not in done.stderr
 
