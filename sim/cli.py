@@ -6,6 +6,7 @@ Bad input gets one message per problem on stderr and exit code 2, never a traceb
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -53,12 +54,13 @@ def run(
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
+    dask: Annotated[
+        str | None, typer.Option(envvar="ANCHANG_DASK", help="Dask scheduler address (tcp://host:8786)")
+    ] = None,
 ) -> None:
     """Simulate the day over replications; print the summary and write tables, logs and plots."""
     from sim.io import load_pair
-    from sim.problems import InputError, Problem
-    from sim.runner import DEFAULT_PRECISION_KPIS, run_to_precision
-    from sim.runner import run as run_replications
+    from sim.runner import dask_executor
 
     pair = load_pair(scenario, layout)
     out = out or Path("results") / scenario.stem
@@ -66,25 +68,10 @@ def run(
     _clear_events(events)
     progress = None if as_json or not sys.stderr.isatty() else _progress_bar()
     widths = None
-    if reps == "auto":
-        if not 0 < precision < 1:
-            raise InputError([Problem("--precision", f"must be between 0 and 1, got {precision:g}")])
-        chosen = tuple(kpi) if kpi else DEFAULT_PRECISION_KPIS
-        try:
-            results, widths = run_to_precision(*pair, precision, chosen, max_reps, seed, workers, events)
-        except ValueError as exc:
-            raise InputError([Problem("--kpi", str(exc))]) from None
-    else:
-        try:
-            count = None if reps is None else int(reps)
-        except ValueError:
-            raise InputError(
-                [Problem("--reps", f"expected a whole number or 'auto', got {reps!r}")]
-            ) from None
-        if count is not None and count < 1:
-            raise InputError([Problem("--reps", f"must be at least 1, got {count}")])
-        results = run_replications(
-            *pair, replications=count, seed=seed, workers=workers, log_dir=events, progress=progress
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(dask_executor(dask)) if dask else None
+        results, widths = _replicate(
+            pair, reps, precision, max_reps, kpi, seed, workers, events, progress, executor
         )
     from sim.cli_congestion import congestion_json, print_flags, write_congestion
     from sim.congestion import analyse
@@ -115,6 +102,38 @@ def run(
         print(
             f"All flags, level-of-service shares and maps: {out}/flags.csv, los_share.csv, los_map.png, flags.png"
         )
+
+
+def _replicate(pair, reps, precision, max_reps, kpi, seed, workers, events, progress, executor):
+    """Replications as asked: a number (or the scenario's), or ``auto`` to a precision."""
+    from sim.problems import InputError, Problem
+    from sim.runner import DEFAULT_PRECISION_KPIS, run_to_precision
+    from sim.runner import run as run_replications
+
+    if reps == "auto":
+        if not 0 < precision < 1:
+            raise InputError([Problem("--precision", f"must be between 0 and 1, got {precision:g}")])
+        chosen = tuple(kpi) if kpi else DEFAULT_PRECISION_KPIS
+        try:
+            return run_to_precision(*pair, precision, chosen, max_reps, seed, workers, events, executor)
+        except ValueError as exc:
+            raise InputError([Problem("--kpi", str(exc))]) from None
+    try:
+        count = None if reps is None else int(reps)
+    except ValueError:
+        raise InputError([Problem("--reps", f"expected a whole number or 'auto', got {reps!r}")]) from None
+    if count is not None and count < 1:
+        raise InputError([Problem("--reps", f"must be at least 1, got {count}")])
+    results = run_replications(
+        *pair,
+        replications=count,
+        seed=seed,
+        workers=workers,
+        log_dir=events,
+        progress=progress,
+        executor=executor,
+    )
+    return results, None
 
 
 def _clear_events(folder: Path) -> None:

@@ -17,6 +17,9 @@ def sweep(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<sweep>)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the table as JSON records")] = False,
+    dask: Annotated[
+        str | None, typer.Option(envvar="ANCHANG_DASK", help="Dask scheduler address (tcp://host:8786)")
+    ] = None,
 ) -> None:
     """Run every configuration on common random numbers; write sweep.csv and print the table."""
     from sim.sweep import load_sweep, run_sweep
@@ -34,7 +37,13 @@ def sweep(
                 f"\r{done}/{total} configurations, {elapsed:.0f} s, ETA {eta:.0f} s", end="", file=sys.stderr
             )
 
-    table = run_sweep(spec, base, base_path, workers, progress)
+    if dask:
+        from sim.runner import dask_executor
+
+        with dask_executor(dask) as executor:
+            table = run_sweep(spec, base, base_path, workers, progress, executor)
+    else:
+        table = run_sweep(spec, base, base_path, workers, progress)
     if loud:
         print(file=sys.stderr)
     folder = out or Path("results") / file.stem

@@ -11,8 +11,9 @@ import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,34 @@ def _one(summarise: Summariser, layout: Layout, scenario: Scenario, seed: int, r
     return summarise(simulate(layout, scenario, seed, replication), layout, scenario, replication)
 
 
+@contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """Replications on an existing Dask scheduler, as a ``concurrent.futures`` executor.
+
+    The same tasks as the local pool, seeded by replication number, so the numbers are identical
+    on either backend and any number of workers. Workers must have ``anchang`` installed.
+
+    Raises:
+        InputError: if ``distributed`` is not installed or the scheduler cannot be reached.
+    """
+    from sim.problems import InputError, Problem
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError([Problem("--dask", "needs the dask extra: pip install 'anchang[dask]'")]) from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            [Problem("--dask", f"cannot reach the Dask scheduler at {address}: {exc}")]
+        ) from None
+    try:
+        yield client.get_executor(pure=False)  # pure=False: random replications are never deduplicated
+    finally:
+        client.close()
+
+
 def process_pool(workers: int | None = None) -> Executor:
     """A process pool for repeated ``map_replications`` calls (use it as a context manager)."""
     return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=_context())
@@ -98,7 +127,12 @@ def map_replications(
     reps = range(first, first + replications)
     if executor is not None:
         futures = [executor.submit(_one, summarise, layout, scenario, seed, rep) for rep in reps]
-        return [future.result() for future in futures]
+        out = []
+        for future in futures:
+            out.append(future.result())
+            if progress:
+                progress(len(out), replications)
+        return out
     workers = min(workers or default_workers(), replications)
     if workers <= 1:
         out = []
@@ -125,12 +159,16 @@ def run(
     workers: int | None = None,
     log_dir: str | Path | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Results:
-    """Run replications (scenario defaults unless given) and summarise them with 95% CIs."""
+    """Run replications (scenario defaults unless given) and summarise them with 95% CIs.
+
+    ``executor``: a process pool or a Dask executor (``dask_executor``) to run them on.
+    """
     reps = replications if replications is not None else scenario.run.replications
     seed = seed if seed is not None else scenario.run.seed
     summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
-    days = map_replications(summarise, layout, scenario, reps, seed, workers, progress)
+    days = map_replications(summarise, layout, scenario, reps, seed, workers, progress, executor)
     return aggregate(days, layout, scenario, seed)
 
 
@@ -196,6 +234,7 @@ def run_to_precision(
     seed: int | None = None,
     workers: int | None = None,
     log_dir: str | Path | None = None,
+    executor: Executor | None = None,
 ) -> tuple[Results, dict[str, float]]:
     """Replications until the chosen KPIs are known to ``relative`` (95% CI half-width / mean).
 
@@ -206,7 +245,9 @@ def run_to_precision(
     days: list[DaySummary] = []
 
     def draw(first: int, n: int) -> list[dict[str, float]]:
-        batch = map_replications(summarise, layout, scenario, n, seed, workers, first=first)
+        batch = map_replications(
+            summarise, layout, scenario, n, seed, workers, executor=executor, first=first
+        )
         days.extend(batch)
         return [d.kpis for d in batch]
 

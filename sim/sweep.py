@@ -130,6 +130,7 @@ def run_sweep(
     base_path: Path,
     workers: int | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    executor=None,
 ) -> pd.DataFrame:
     """One row per configuration: the axes' values, then each KPI's mean and 95% CI."""
     from sim.io import load_pair
@@ -141,7 +142,7 @@ def run_sweep(
     pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
     rows, started = [], time.perf_counter()
     for i, (config, (layout, scenario)) in enumerate(zip(configs, pairs, strict=True)):
-        kpis = run(layout, scenario, reps, seed, workers).kpis.set_index("metric")
+        kpis = run(layout, scenario, reps, seed, workers, executor=executor).kpis.set_index("metric")
         missing = [k for k in spec.kpis if k not in kpis.index]
         if missing:
             raise InputError(
