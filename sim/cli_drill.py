@@ -175,8 +175,10 @@ def _describe(event) -> str:
 
 def _readable(event) -> dict:
     """An event's fields with clock times as HH:MM."""
+    from sim.clock import format_clock
+
     data = event.model_dump()
     for key in ("at", "start", "end"):
         if isinstance(data.get(key), int):
-            data[key] = f"{data[key] // 60:02d}:{data[key] % 60:02d}"
+            data[key] = format_clock(data[key])
     return data

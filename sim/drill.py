@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.clock import format_clock
 from sim.compare import Comparison, compare
 from sim.egress import egress_network, simulate_egress
-from sim.evacuation import lower_bound_s
+from sim.evacuation import busiest_minute, lower_bound_s, peak_snapshot
 from sim.eventlog import ENTER, EXIT
 from sim.layout import SAFE_KINDS, Layout, check_layout
 from sim.metrics import ci95
@@ -122,10 +123,14 @@ def apply(layout: Layout, scenario: Scenario, drill: Drill) -> tuple[Layout, Sce
     profile, parties = dict(demand.profile), demand.parties
     for event in drill.events:
         if isinstance(event, BusGroup):
-            group = {"at": _clock(event.at), "persons": event.persons, "spread_min": event.spread_min}
+            group = {"at": format_clock(event.at), "persons": event.persons, "spread_min": event.spread_min}
             groups.append(Group.model_validate(group | {"label": "unannounced"}))
         elif isinstance(event, ZonesClosed):
-            window = {"zones": event.zones, "start": _clock(event.start), "end": _clock(event.end)}
+            window = {
+                "zones": event.zones,
+                "start": format_clock(event.start),
+                "end": format_clock(event.end),
+            }
             closures.append(Closure.model_validate(window))
         elif isinstance(event, Rain):
             profile, kept = rain_profile(profile, scenario.hours.open, scenario.hours.close, event)
@@ -147,10 +152,6 @@ def apply(layout: Layout, scenario: Scenario, drill: Drill) -> tuple[Layout, Sce
     if problems:
         raise InputError([Problem(f"drill: {p.path}", p.message) for p in problems])
     return new_layout, new_scenario, blocked
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def rain_profile(
@@ -242,7 +243,7 @@ def fire_drill(
         ValueError: if people somewhere have no escape route.
     """
     if not scenario.hours.open <= at < scenario.hours.close:
-        raise InputError([Problem("fire_alarm.at", f"{_clock(at)} is outside opening hours")])
+        raise InputError([Problem("fire_alarm.at", f"{format_clock(at)} is outside opening hours")])
     reps = replications or scenario.run.replications
     seed = scenario.run.seed if seed is None else seed
     at_s = scenario.seconds(at)
@@ -275,7 +276,7 @@ def fire_drill(
         }
     )
     return FireDrill(
-        clock=_clock(at),
+        clock=format_clock(at),
         persons=ci95([sum(c.values()) for c in counts], 0.0),
         clearance=ci95(clear, 0.0),
         clearance_p95_s=float(np.percentile(clear, 95)) if clear else math.nan,
@@ -290,12 +291,8 @@ def peak_clock(
     layout: Layout, scenario: Scenario, replications: int, seed: int, workers: int | None = None
 ) -> int:
     """The clock minute of the busiest moment: the median within the half hour most days peak in."""
-    from sim.evacuation import peak_snapshot
-
     snaps = map_replications(peak_snapshot, layout, scenario, replications, seed, workers)
-    minutes = pd.Series([s["_minute"] for s in snaps])
-    slot = (minutes // 30).mode().min()
-    return scenario.hours.open + int(minutes[minutes // 30 == slot].median())
+    return scenario.hours.open + int(busiest_minute(pd.Series([s["_minute"] for s in snaps])))
 
 
 @dataclass

@@ -26,16 +26,34 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
 from sim.hydraulic import FS_MAX, crowd_speed, effective_width, element_of, free_speed
-from sim.layout import SAFE_KINDS, Layout
+from sim.layout import SAFE_KINDS, Layout, Passage
 
 HOLD_P_M2 = 3.8  # a zone holds at most this many persons per m² (SFPE: movement stops)
 REFRESH_S = 2.0  # how often the expected time to an exit, queues included, is brought up to date
+
+
+def escape_directions(
+    layout: Layout, blocked: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, str, Passage, str]]:
+    """Every passage direction usable in an evacuation: (from, to, passage, hydraulic element).
+
+    Shuttles are left out (nobody waits for a cart in an evacuation), as are blocked exits and
+    directions that start outside (an exit or entrance is already safe).
+    """
+    for p in layout.passages:
+        if p.kind == "shuttle":
+            continue
+        for u, v in ((p.from_, p.to),) if p.one_way else ((p.from_, p.to), (p.to, p.from_)):
+            if u in blocked or v in blocked or layout.zone[u].kind in SAFE_KINDS:
+                continue
+            yield u, v, p, element_of(p.kind, layout.zone[v].floor > layout.zone[u].floor)
 
 
 @dataclass(frozen=True)
@@ -73,18 +91,12 @@ def egress_network(
     widths = widths or {}
     exits = frozenset(z.id for z in layout.zones if z.kind in SAFE_KINDS and z.id not in blocked)
     graph = nx.DiGraph()
-    for p in layout.passages:
-        if p.kind == "shuttle":
-            continue  # nobody waits for a cart in an evacuation
-        for u, v in ((p.from_, p.to),) if p.one_way else ((p.from_, p.to), (p.to, p.from_)):
-            if u in blocked or v in blocked or layout.zone[u].kind in SAFE_KINDS:
-                continue
-            element = element_of(p.kind, layout.zone[v].floor > layout.zone[u].floor)
-            width = effective_width(widths.get(p.pid, p.width_m), element.split("_")[0], convention)
-            if width <= 0:
-                continue  # narrower than its boundary layers: nobody gets through
-            move = Move(p.pid, v, p.length_m, width, FS_MAX[element] * width, element)
-            graph.add_edge(u, v, move=move, walk=p.length_m / free_speed(element, model))
+    for u, v, p, element in escape_directions(layout, blocked):
+        width = effective_width(widths.get(p.pid, p.width_m), element.split("_")[0], convention)
+        if width <= 0:
+            continue  # narrower than its boundary layers: nobody gets through
+        move = Move(p.pid, v, p.length_m, width, FS_MAX[element] * width, element)
+        graph.add_edge(u, v, move=move, walk=p.length_m / free_speed(element, model))
     graph.add_nodes_from(z.id for z in layout.zones)
     to_exit = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), set(exits), weight="walk")
     moves = {

@@ -29,13 +29,12 @@ import numpy as np
 import pandas as pd
 
 from sim.codecheck import Rule, check, design_occupants
-from sim.egress import EgressRun, egress_network, simulate_egress
+from sim.egress import HOLD_P_M2, EgressRun, egress_network, escape_directions, simulate_egress
 from sim.eventlog import passage_key
 from sim.hydraulic import (
     FS_MAX,
     crowd_speed,
     effective_width,
-    element_of,
     fastest_speed,
     free_speed,
     speed_after,
@@ -47,7 +46,6 @@ from sim.quickest import FlowNetwork, out_curve, quickest
 from sim.runner import map_replications
 from sim.scenario import Evacuation
 
-HOLD_P_M2 = 3.8  # a zone holds at most this many persons per m²: movement stops there (SFPE)
 MAX_P_M2 = 5.0  # more people than this per m² cannot physically stand in a zone (research §5.1: jam 5.4)
 WIDENINGS_M = (0.3, 0.6)
 
@@ -124,6 +122,15 @@ def peak_snapshot(log: pd.DataFrame, layout: Layout, scenario, replication: int)
     return {z: float(per_zone.at[peak, z]) for z in inside} | {"_minute": float(peak)}
 
 
+def busiest_minute(minutes: pd.Series) -> float:
+    """The busiest moment over days: the median minute within the half hour most days peak in.
+
+    (The plain median of two-peaked days can fall in the lunch lull between them.)
+    """
+    slot = (minutes // 30).mode().min()
+    return float(minutes[minutes // 30 == slot].median())
+
+
 def peak_occupants(
     layout: Layout,
     scenario,
@@ -157,21 +164,15 @@ def _escape_graph(
     """Directed passages usable in an evacuation, with their element, effective width and walk."""
     graph = nx.DiGraph()
     graph.add_nodes_from(z.id for z in layout.zones)
-    for p in layout.passages:
-        if p.kind == "shuttle":
+    for u, v, p, element in escape_directions(layout, blocked):
+        clear = widths.get(p.pid, p.width_m)
+        width = effective_width(clear, element.split("_")[0], convention)
+        if width <= 0:
             continue
-        for u, v in ((p.from_, p.to),) if p.one_way else ((p.from_, p.to), (p.to, p.from_)):
-            if u in blocked or v in blocked or layout.zone[u].kind in SAFE_KINDS:
-                continue
-            element = element_of(p.kind, layout.zone[v].floor > layout.zone[u].floor)
-            clear = widths.get(p.pid, p.width_m)
-            width = effective_width(clear, element.split("_")[0], convention)
-            if width <= 0:
-                continue
-            graph.add_edge(
-                u, v, pid=p.pid, element=element, length_m=p.length_m, clear_m=clear, width_m=width,
-                walk_s=p.length_m / free_speed(element),
-            )  # fmt: skip
+        graph.add_edge(
+            u, v, pid=p.pid, element=element, length_m=p.length_m, clear_m=clear, width_m=width,
+            walk_s=p.length_m / free_speed(element),
+        )  # fmt: skip
     return graph
 
 
@@ -387,18 +388,12 @@ def flow_network(
         for z in layout.zones
     }
     arcs = []
-    for p in layout.passages:
-        if p.kind == "shuttle":
-            continue  # nobody waits for a cart in an evacuation
-        for u, v in ((p.from_, p.to),) if p.one_way else ((p.from_, p.to), (p.to, p.from_)):
-            if v in blocked or u in blocked:
-                continue
-            element = element_of(p.kind, layout.zone[v].floor > layout.zone[u].floor)
-            # Whole persons: a passage whose entry admits one person every 1/c seconds lets at
-            # most ceil(c·Δ) start in any period of Δ seconds.
-            flow = math.ceil(FS_MAX[element] * widths.get(p.pid, p.width_m) * period_s - 1e-9)
-            walk = p.length_m / fastest_speed(element)
-            arcs.append((u, v, flow, math.floor(walk / period_s)))  # round down: still a lower bound
+    for u, v, p, element in escape_directions(layout, blocked):
+        # Whole persons: a passage whose entry admits one person every 1/c seconds lets at
+        # most ceil(c·Δ) start in any period of Δ seconds.
+        flow = math.ceil(FS_MAX[element] * widths.get(p.pid, p.width_m) * period_s - 1e-9)
+        walk = p.length_m / fastest_speed(element)
+        arcs.append((u, v, flow, math.floor(walk / period_s)))  # round down: still a lower bound
     return FlowNetwork(dict(occupants), capacity, arcs, _open_exits(layout, blocked))
 
 

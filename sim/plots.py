@@ -342,25 +342,23 @@ def evacuation_curves(ax: Axes, curves: dict[str, pd.DataFrame], target_s: float
             ax.fill_between(frame["t_s"], frame["p05"], frame["p95"], color=colour, alpha=0.2, lw=0)
     if target_s is not None:
         ax.axvline(target_s, color="0.4", ls="--", lw=1, label=f"允许 allowed {target_s:g} s")
-    ax.set_xlabel("疏散开始后 seconds after the alarm")
-    ax.set_ylabel("仍在馆内 persons still inside")
-    ax.set_ylim(bottom=0)
-    ax.set_xlim(left=0)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("疏散曲线 people still inside, by method", fontsize=10)
-    return ax
+    return _evacuation_axes(ax, "仍在馆内 persons still inside", "疏散曲线 people still inside, by method")
 
 
 def evacuation_exits(ax: Axes, frame: pd.DataFrame) -> Axes:
     """Persons out through each exit over time (simulated, median across replications)."""
     for exit_ in [c for c in frame.columns if c != "t_s"]:
         ax.plot(frame["t_s"], frame[exit_], label=exit_)
+    return _evacuation_axes(ax, "已疏散 persons out", "各出口 by exit (simulated, median)")
+
+
+def _evacuation_axes(ax: Axes, ylabel: str, title: str) -> Axes:
+    """Time since the alarm on x, persons on y, from zero; grid, legend and title."""
     ax.set_xlabel("疏散开始后 seconds after the alarm")
-    ax.set_ylabel("已疏散 persons out")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title("各出口 by exit (simulated, median)", fontsize=10)
+    ax.set_title(title, fontsize=10)
     return ax

@@ -20,7 +20,7 @@ import pandas as pd
 from sim import runsheet
 from sim.congestion import CongestionReport
 from sim.congestion import analyse as analyse_congestion
-from sim.evacuation import EvacuationReport, peak_occupants
+from sim.evacuation import EvacuationReport, busiest_minute, peak_occupants
 from sim.evacuation import analyse as analyse_evacuation
 from sim.layout import Layout
 from sim.metrics import Results
@@ -78,11 +78,8 @@ def build_plan(
 def _context(
     layout: Layout, scenario: Scenario, staff: StaffPlan, evac: EvacuationReport
 ) -> runsheet.Context:
-    peak_clock = None
-    if evac.peaks is not None and len(evac.peaks) > 0:  # the half hour most days peak in, its median minute
-        minutes = evac.peaks["minute"]
-        slot = (minutes // 30).mode().min()
-        peak_clock = scenario.clock_at(float(minutes[minutes // 30 == slot].median()))
+    has_peaks = evac.peaks is not None and len(evac.peaks) > 0
+    peak_clock = scenario.clock_at(busiest_minute(evac.peaks["minute"])) if has_peaks else None
     blocked = evac.n_minus_1.dropna(subset=["simulated_s"])
     worst = blocked.loc[blocked["simulated_s"].idxmax()] if not blocked.empty else None
     evacuation = None

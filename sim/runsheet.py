@@ -23,10 +23,11 @@ Rules (thresholds are planning choices, stated here and in the README):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from sim.clock import format_clock
 
 LEAD_MIN = 15  # call guides this long before they are needed
 RELEASE_SPARE = 3  # guides over the plan before any are released
@@ -77,8 +78,7 @@ def run_sheet(half_hours: pd.DataFrame, plan_table: pd.DataFrame) -> pd.DataFram
 
 
 def _clock(ctx: Context, minute: float) -> str:
-    total = ctx.open_min + max(0.0, minute)
-    return f"{int(total // 60):02d}:{int(total % 60):02d}"
+    return format_clock(ctx.open_min + max(0.0, minute))
 
 
 def _slot_minute(start: str, ctx: Context) -> float:
@@ -233,8 +233,3 @@ def actions(
 def clock_of(ctx: Context, action: Action) -> str:
     """The action's clock time."""
     return _clock(ctx, action.minute)
-
-
-def is_number(value) -> bool:
-    """True for a finite real number."""
-    return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))
