@@ -20,6 +20,7 @@ from sim.cli_congestion import compare, congestion
 from sim.cli_drill import drill
 from sim.cli_evac import evac
 from sim.cli_plan import plan
+from sim.cli_runs import runs_app
 from sim.cli_staff import staff
 from sim.cli_sweep import sweep
 
@@ -31,6 +32,24 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+
+
+@app.callback()
+def options(
+    context: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ANCHANG_STORE",
+            help="run store file, where every run, staff, evac, plan and sweep is kept "
+            "(default results/runs.duckdb; 'off' keeps nothing)",
+        ),
+    ] = None,
+) -> None:
+    """Anchang (案场): visitor flow, staffing and capacity for sales galleries."""
+    from datetime import UTC, datetime
+
+    context.meta["anchang.started"] = datetime.now(UTC)  # the run store's start time
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -61,6 +80,7 @@ def run(
     """Simulate the day over replications; print the summary and write tables, logs and plots."""
     from sim.io import load_pair
     from sim.runner import dask_executor
+    from sim.runstore import keep
 
     pair = load_pair(scenario, layout)
     out = out or Path("results") / scenario.stem
@@ -82,6 +102,7 @@ def run(
         summary["precision"] = {"target": precision, "reached": {k: round(w, 4) for k, w in widths.items()}}
     written = _write_outputs(results, *pair, out, summary)
     write_congestion(report, *pair, out)
+    recorded = keep(_record(results, scenario, layout, summary, events, pair[0], pair[1]))
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -102,6 +123,32 @@ def run(
         print(
             f"All flags, level-of-service shares and maps: {out}/flags.csv, los_share.csv, los_map.png, flags.png"
         )
+    if recorded:
+        typer.echo(recorded, err=True)
+
+
+def _record(
+    results, scenario_file: Path, layout_file: Path | None, summary: dict, events: Path, layout, scenario
+):
+    """What the run store keeps of ``anchang run``."""
+    from sim.metrics import zone_occupancy_table
+    from sim.runstore import Record, inputs_of
+
+    k = results.kpis.set_index("metric")
+    share = k.loc["greet_within_target_share"]
+    headline = (
+        f"greeted ≤{scenario.targets.greet_within_min:g} min {share['mean']:.1%} "
+        f"[{share['ci_low']:.1%}, {share['ci_high']:.1%}]; most inside {k.loc['max_persons_inside', 'mean']:.0f}"
+    )
+    frames = {
+        "kpis": results.kpis, "half_hours": results.half_hours, "zones": results.zones,
+        "flows": results.flows, "guides": results.guides,
+        "occupancy": zone_occupancy_table(results, layout, scenario),
+    }  # fmt: skip
+    return Record(
+        "run", inputs_of(scenario_file, layout_file), results.seed, results.replications,
+        summary=summary, headline=headline, frames=frames, events=events,
+    )  # fmt: skip
 
 
 def _replicate(pair, reps, precision, max_reps, kpi, seed, workers, events, progress, executor):
@@ -334,6 +381,7 @@ app.command()(evac)
 app.command()(plan)
 app.command()(drill)
 app.command()(sweep)
+app.add_typer(runs_app, name="runs")
 
 
 @app.command()

@@ -79,10 +79,31 @@ def evac(
     document = evac_json(report)
     folder = out or Path("results") / file.stem / "evacuation"
     written = write_evacuation(report, the_layout, folder, document)
+    from sim.runstore import Record, inputs_of, keep
+
+    mean, low, high = report.simulated.clearance
+    headline = (
+        f"{sum(people.values())} persons; simulated {mean:.0f} s [{low:.0f}, {high:.0f}], "
+        f"hydraulic {report.hydraulic.clearance_s:.0f} s; governing {report.governing_element or '-'}"
+    )
+    inputs = inputs_of(file, layout) if kind == "scenario" else inputs_of(None, file)
+    recorded = keep(
+        Record(
+            "evac",
+            inputs,
+            seed,
+            settings.replications,
+            summary=document,
+            headline=headline,
+            frames=evacuation_tables(report),
+        )
+    )
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print_evacuation(report, written)
+    if recorded:
+        typer.echo(recorded, err=True)
 
 
 def _clean(value):
@@ -154,12 +175,28 @@ def evac_json(report) -> dict:
     )
 
 
+def evacuation_tables(report) -> dict:
+    """The analysis as tables: elements, routes, exits, zones, governing, N−1, widening, RSET, code."""
+    import pandas as pd
+
+    return {
+        "hydraulic_elements": report.hydraulic.elements,
+        "hydraulic_routes": report.hydraulic.routes,
+        "simulated_exits": report.simulated.by_exit(),
+        "simulated_zones": report.simulated.zone_clear(),
+        "governing": report.governing,
+        "n_minus_1": report.n_minus_1,
+        "widening": report.widening,
+        "rset": report.rset,
+        "code_check": pd.DataFrame([r.__dict__ for r in report.code_check]),
+    }
+
+
 def write_evacuation(report, layout, folder: Path, document: dict) -> dict[str, Path]:
     """evacuation.json, the tables as CSV, the curves and the map with the governing element."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import pandas as pd
     from matplotlib import pyplot as plt
 
     from sim import plots
@@ -169,19 +206,7 @@ def write_evacuation(report, layout, folder: Path, document: dict) -> dict[str, 
     (folder / "evacuation.json").write_text(
         json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    code = pd.DataFrame([r.__dict__ for r in report.code_check])
-    tables = {
-        "hydraulic_elements": report.hydraulic.elements,
-        "hydraulic_routes": report.hydraulic.routes,
-        "simulated_exits": report.simulated.by_exit(),
-        "simulated_zones": report.simulated.zone_clear(),
-        "governing": report.governing,
-        "n_minus_1": report.n_minus_1,
-        "widening": report.widening,
-        "rset": report.rset,
-        "code_check": code,
-    }
-    write_frames(tables, folder)
+    write_frames(evacuation_tables(report), folder)
     curves = {
         f"hydraulic ({report.hydraulic.clearance_s:.0f} s)": report.hydraulic.curve,
         f"lower bound ({report.lower_bound_s:.0f} s)": report.lower_curve,

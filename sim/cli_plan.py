@@ -29,30 +29,54 @@ def plan(
     result = build_plan(*pair, reps, seed, workers, staff_reps)
     folder = out or Path("results") / scenario.stem
     path = write_plan(result, folder, lang)
+    from sim.runstore import Record, inputs_of, keep
+
+    mean, low, high = result.evacuation.simulated.clearance
+    headline = (
+        f"peak {int(result.staff.guides.table['guides'].max())} guides; {len(result.congestion.flags)} "
+        f"congestion flags; evacuation {mean:.0f} s [{low:.0f}, {high:.0f}]"
+    )
+    recorded = keep(
+        Record(
+            "plan",
+            inputs_of(scenario, layout),
+            result.results.seed,
+            result.results.replications,
+            summary={"report": str(path), "headline": headline},
+            headline=headline,
+            frames=plan_tables(result, lang),
+        )
+    )
     print_plan(result, lang, path)
+    if recorded:
+        typer.echo(recorded, err=True)
+
+
+def plan_tables(result, lang: str = "zh") -> dict:
+    """The tables behind the report."""
+    from sim.report import actions_table
+
+    evac = result.evacuation
+    return {
+        "run_sheet": result.sheet,
+        "actions": actions_table(result, lang),
+        "half_hours": result.results.half_hours,
+        "kpis": result.results.kpis,
+        "flags": result.congestion.flags,
+        "staff_slots": result.staff.guides.table,
+        "staff_roster": result.staff.roster.shifts,
+        "evacuation_n_minus_1": evac.n_minus_1,
+        "evacuation_governing": evac.governing,
+    }
 
 
 def write_plan(result, folder: Path, lang: str = "zh") -> Path:
     """report.html and the tables behind it."""
-    from sim.report import actions_table, render_html
+    from sim.report import render_html
     from sim.store import write_frames
 
     folder.mkdir(parents=True, exist_ok=True)
-    evac = result.evacuation
-    write_frames(
-        {
-            "run_sheet": result.sheet,
-            "actions": actions_table(result, lang),
-            "half_hours": result.results.half_hours,
-            "kpis": result.results.kpis,
-            "flags": result.congestion.flags,
-            "staff_slots": result.staff.guides.table,
-            "staff_roster": result.staff.roster.shifts,
-            "evacuation_n_minus_1": evac.n_minus_1,
-            "evacuation_governing": evac.governing,
-        },
-        folder,
-    )
+    write_frames(plan_tables(result, lang), folder)
     path = folder / ("report.html" if lang == "zh" else f"report_{lang}.html")
     path.write_text(render_html(result, lang), encoding="utf-8")
     return path

@@ -35,10 +35,28 @@ def staff(
     document = staff_json(plan, pair_scenario)
     if out is not None:
         _write(plan, pair_scenario, document, out)
+    from sim.runstore import Record, inputs_of, keep
+
+    headline = (
+        f"peak {int(plan.guides.table['guides'].max())} guides; roster {plan.roster.paid_hours:g} paid hours"
+    )
+    recorded = keep(
+        Record(
+            "staff",
+            inputs_of(scenario, layout),
+            plan.seed,
+            plan.replications,
+            summary=document,
+            headline=headline,
+            frames=staff_tables(plan),
+        )
+    )
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         _print(plan, pair_scenario, document, out)
+    if recorded:
+        typer.echo(recorded, err=True)
 
 
 def _with_targets(scenario, share: float | None, minutes: float | None):
@@ -130,6 +148,13 @@ def staff_json(plan, scenario) -> dict:
     }
 
 
+def staff_tables(plan) -> dict:
+    """The plan's tables: guides per slot (with the rostered count), the roster, the other posts."""
+    slots = plan.guides.table.assign(rostered=list(plan.roster.coverage))
+    posts = plan.posts.assign(start=plan.guides.table["start"])
+    return {"staff_slots": slots, "staff_roster": plan.roster.shifts, "staff_posts": posts}
+
+
 def _write(plan, scenario, document: dict, out: Path) -> None:
     import matplotlib
 
@@ -139,9 +164,7 @@ def _write(plan, scenario, document: dict, out: Path) -> None:
     from sim import plots
     from sim.store import write_frames, write_json
 
-    slots = plan.guides.table.assign(rostered=list(plan.roster.coverage))
-    posts = plan.posts.assign(start=plan.guides.table["start"])
-    write_frames({"staff_slots": slots, "staff_roster": plan.roster.shifts, "staff_posts": posts}, out)
+    write_frames(staff_tables(plan), out)
     write_json(document, out / "staff.json")
     with plots.chinese_font():
         fig, ax = plt.subplots(figsize=(11, 5))

@@ -238,6 +238,15 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
+def file_data(path: str | Path) -> Any:
+    """A layout or scenario file's data as read, a scenario's ``based_on`` merged (for records)."""
+    path = Path(path)
+    data, _ = read_yaml(_read(path), str(path))
+    if isinstance(data, dict) and data.get("based_on") is not None:
+        data = with_base(data, path)
+    return data
+
+
 def load_layout(path: str | Path) -> Layout:
     """Read and validate a layout file."""
     return _load(path, Layout)[0]

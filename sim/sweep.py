@@ -9,7 +9,9 @@ seed, so differences between rows are paired (common random numbers).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
 import itertools
 import json
 import time
@@ -23,8 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.io import load_layout, parse, with_base
 from sim.layout import Layout
+from sim.metrics import Results
 from sim.problems import InputError, Problem
-from sim.runner import run
+from sim.runner import default_workers, process_pool, run
 from sim.scenario import Scenario, check_pair
 
 DEFAULT_KPIS = [
@@ -124,6 +127,31 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, dict, Path]:
     return spec, base, base_path
 
 
+def sweep_key(spec: SweepSpec, base: dict, base_path: Path) -> str:
+    """What makes two sweeps the same: the file's settings and the base inputs' content."""
+    from sim.runstore import inputs_of
+
+    hashes = [i.hash for i in inputs_of(base_path)]
+    text = json.dumps([spec.model_dump(mode="json"), base, hashes], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def variant_inputs(base: dict, base_path: Path, config: dict[str, Any]) -> list:
+    """The scenario and layout of one configuration, as the run store keeps them."""
+    from sim.io import file_data
+    from sim.runstore import input_of
+
+    data = copy.deepcopy(base)
+    layout_file = base_path.parent / str(config.get("layout", base.get("layout")))
+    for path, value in config.items():
+        if path != "layout":
+            _set(data, path, value)
+    return [input_of("scenario", data, base_path), input_of("layout", file_data(layout_file), layout_file)]
+
+
+Row = dict[str, Any]
+
+
 def run_sweep(
     spec: SweepSpec,
     base: dict,
@@ -131,8 +159,15 @@ def run_sweep(
     workers: int | None = None,
     progress: Callable[[int, int, float], None] | None = None,
     executor=None,
+    done: dict[int, Row] | None = None,
+    on_row: Callable[[int, dict[str, Any], Row, Results], None] | None = None,
 ) -> pd.DataFrame:
-    """One row per configuration: the axes' values, then each KPI's mean and 95% CI."""
+    """One row per configuration: the axes' values, then each KPI's mean and 95% CI.
+
+    ``done`` maps configuration numbers to rows already computed (a resumed sweep): those are
+    not run again. ``on_row(number, config, row, results)`` is called as each one finishes.
+    Every configuration is validated before the first runs.
+    """
     from sim.io import load_pair
 
     default_layout, base_scenario = load_pair(base_path)
@@ -140,23 +175,35 @@ def run_sweep(
     seed = base_scenario.run.seed if spec.seed is None else spec.seed
     configs = configurations(spec)
     pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
-    rows, started = [], time.perf_counter()
-    for i, (config, (layout, scenario)) in enumerate(zip(configs, pairs, strict=True)):
-        kpis = run(layout, scenario, reps, seed, workers, executor=executor).kpis.set_index("metric")
-        missing = [k for k in spec.kpis if k not in kpis.index]
-        if missing:
-            raise InputError(
-                [Problem("kpis", f"unknown KPI {missing[0]!r}; choose from {', '.join(kpis.index)}")]
-            )
-        row = {k: _cell(v) for k, v in config.items()}
-        for k in spec.kpis:
-            row |= {
-                k: kpis.at[k, "mean"],
-                f"{k}_ci_low": kpis.at[k, "ci_low"],
-                f"{k}_ci_high": kpis.at[k, "ci_high"],
-            }
-        row |= {"replications": reps, "seed": seed}
-        rows.append(row)
-        if progress:
-            progress(i + 1, len(configs), time.perf_counter() - started)
-    return pd.DataFrame(rows)
+    rows = dict(done or {})
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if executor is None and min(workers or default_workers(), reps) > 1:
+            executor = stack.enter_context(process_pool(workers))  # one pool for the whole sweep
+        for i, (config, (layout, scenario)) in enumerate(zip(configs, pairs, strict=True)):
+            if i in rows:
+                continue
+            results = run(layout, scenario, reps, seed, workers, executor=executor)
+            rows[i] = _row(spec, config, results) | {"replications": reps, "seed": seed}
+            if on_row:
+                on_row(i, config, rows[i], results)
+            if progress:
+                progress(len(rows), len(configs), time.perf_counter() - started)
+    return pd.DataFrame([rows[i] for i in range(len(configs))])
+
+
+def _row(spec: SweepSpec, config: dict[str, Any], results: Results) -> Row:
+    kpis = results.kpis.set_index("metric")
+    missing = [k for k in spec.kpis if k not in kpis.index]
+    if missing:
+        raise InputError(
+            [Problem("kpis", f"unknown KPI {missing[0]!r}; choose from {', '.join(kpis.index)}")]
+        )
+    row = {k: _cell(v) for k, v in config.items()}
+    for k in spec.kpis:
+        row |= {
+            k: float(kpis.at[k, "mean"]),
+            f"{k}_ci_low": float(kpis.at[k, "ci_low"]),
+            f"{k}_ci_high": float(kpis.at[k, "ci_high"]),
+        }
+    return row
