@@ -12,11 +12,11 @@ $(BIN)/uv:
 
 # Stamps make the second call fast; they are rebuilt when pyproject.toml changes.
 $(VENV)/.base: pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e .
 	@touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	@touch $@ $(VENV)/.base
 
 run: $(VENV)/.base
@@ -30,7 +30,7 @@ test: $(VENV)/.dev
 
 # The real-browser test: the system Chromium (Debian: apt-get install chromium fonts-noto-cjk).
 $(VENV)/.browser: pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[browser]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[browser]'
 	@touch $@ $(VENV)/.dev $(VENV)/.base
 
 test-browser: $(VENV)/.browser

@@ -193,12 +193,12 @@ def _clear_events(folder: Path) -> None:
 def _progress_bar():
     from rich.progress import Progress
 
-    bar = Progress(transient=True)
+    bar = Progress(transient=True, auto_refresh=False)  # no refresh thread: worker processes can fork
     task = bar.add_task("replications", total=None)
     bar.start()
 
     def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        bar.update(task, completed=done, total=total, refresh=True)
         if done == total:
             bar.stop()
 
