@@ -7,6 +7,7 @@ import os
 import socket
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -109,6 +110,7 @@ class _Keeper:
         )
         self.parent: int | None = None
         self.count = 0
+        self.since = datetime.now(UTC)  # when the configuration being run began
 
     def start(self, key: str, resume: bool) -> dict[int, dict]:
         """Open the parent run (or reopen the interrupted one); return the rows already kept."""
@@ -132,8 +134,11 @@ class _Keeper:
                 "Starting afresh.",
                 err=True,
             )
+        from sim.io import load_scenario
+
+        seed = load_scenario(self.base_path).run.seed if self.spec.seed is None else self.spec.seed
         record = Record(
-            "sweep", inputs_of(self.base_path), self.spec.seed, self.spec.replications, command_args(),
+            "sweep", inputs_of(self.base_path), seed, self.spec.replications, command_args(),
             summary={"sweep": self.spec.model_dump(mode="json")}, headline=f"{self.total} configurations",
         )  # fmt: skip
         self.parent = self.store.begin(record, key, self.total)
@@ -144,14 +149,15 @@ class _Keeper:
         from sim.runstore import Record
         from sim.sweep import variant_inputs
 
-        label = ", ".join(f"{k}={v}" for k, v in config.items())
+        label = ", ".join(f"{k}={row[k]}" for k in config)  # the table's cells: JSON for mappings
         record = Record(
             "sweep-config", variant_inputs(self.base, self.base_path, config), results.seed,
             results.replications, summary=row, headline=label,
-            frames={"kpis": results.kpis, "half_hours": results.half_hours},
+            frames={"kpis": results.kpis, "half_hours": results.half_hours}, started=self.since,
         )  # fmt: skip
         if self.store.add_child(self.parent, index, config, record) is not None:
             self.count += 1
+        self.since = datetime.now(UTC)
 
     def stop(self, status: str) -> None:
         """Close the parent run."""

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -65,7 +65,7 @@ def _several(summarise: Summariser, layout: Layout, scenario: Scenario, seed: in
     return [_one(summarise, layout, scenario, seed, rep) for rep in reps]
 
 
-TASKS_PER_WORKER = 4  # remote tasks carry several replications: fewer round trips, still balanced
+TASKS_PER_WORKER = 4  # Dask tasks carry several replications: fewer round trips, still balanced
 
 
 @contextmanager
@@ -144,17 +144,8 @@ def map_replications(
     """
     reps = range(first, first + replications)
     if executor is not None:
-        # A Dask executor knows its workers: send batches, about TASKS_PER_WORKER per worker.
-        remote = getattr(executor, "workers", None)
-        size = math.ceil(replications / (TASKS_PER_WORKER * remote)) if remote else 1
-        batches = [reps[i : i + size] for i in range(0, replications, size)]
-        futures = [executor.submit(_several, summarise, layout, scenario, seed, batch) for batch in batches]
-        out = []
-        for future in futures:
-            out.extend(future.result())
-            if progress:
-                progress(len(out), replications)
-        return out
+        futures = submit_replications(executor, summarise, layout, scenario, replications, seed, first)
+        return gather(futures, progress, replications)
     workers = min(workers or default_workers(), replications)
     if workers <= 1:
         out = []
@@ -171,6 +162,37 @@ def map_replications(
             if progress:
                 progress(len(results), replications)
     return [results[rep] for rep in reps]
+
+
+def submit_replications(
+    executor: Executor,
+    summarise: Summariser,
+    layout: Layout,
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    first: int = 0,
+) -> list[Future]:
+    """Send replications to ``executor`` without waiting; ``gather`` collects them in order.
+
+    A Dask executor knows its workers, so it gets batches of replications, about
+    ``TASKS_PER_WORKER`` per worker: fewer round trips, still balanced.
+    """
+    reps = range(first, first + replications)
+    remote = getattr(executor, "workers", None)
+    size = math.ceil(replications / (TASKS_PER_WORKER * remote)) if remote else 1
+    batches = [reps[i : i + size] for i in range(0, replications, size)]
+    return [executor.submit(_several, summarise, layout, scenario, seed, batch) for batch in batches]
+
+
+def gather(futures: list[Future], progress: Progress | None = None, total: int | None = None) -> list[Any]:
+    """The results of ``submit_replications``, in replication order."""
+    out: list[Any] = []
+    for future in futures:
+        out.extend(future.result())
+        if progress:
+            progress(len(out), total or len(out))
+    return out
 
 
 def run(

@@ -9,6 +9,7 @@ seed, so differences between rows are paired (common random numbers).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import hashlib
@@ -25,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.io import load_layout, parse, with_base
 from sim.layout import Layout
-from sim.metrics import Results
+from sim.metrics import Results, aggregate, summarise_day
 from sim.problems import InputError, Problem
-from sim.runner import default_workers, process_pool, run
+from sim.runner import default_workers, gather, process_pool, run, submit_replications
 from sim.scenario import Scenario, check_pair
 
 DEFAULT_KPIS = [
@@ -176,20 +177,52 @@ def run_sweep(
     configs = configurations(spec)
     pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
     rows = dict(done or {})
+    todo = [i for i in range(len(configs)) if i not in rows]
     started = time.perf_counter()
+
+    def finish(i: int, results: Results) -> None:
+        rows[i] = _row(spec, configs[i], results) | {"replications": reps, "seed": seed}
+        if on_row:
+            on_row(i, configs[i], rows[i], results)
+        if progress:
+            progress(len(rows), len(configs), time.perf_counter() - started)
+
     with contextlib.ExitStack() as stack:
         if executor is None and min(workers or default_workers(), reps) > 1:
             executor = stack.enter_context(process_pool(workers))  # one pool for the whole sweep
-        for i, (config, (layout, scenario)) in enumerate(zip(configs, pairs, strict=True)):
-            if i in rows:
-                continue
-            results = run(layout, scenario, reps, seed, workers, executor=executor)
-            rows[i] = _row(spec, config, results) | {"replications": reps, "seed": seed}
-            if on_row:
-                on_row(i, config, rows[i], results)
-            if progress:
-                progress(len(rows), len(configs), time.perf_counter() - started)
+        if executor is None:
+            for i in todo:
+                finish(i, run(*pairs[i], reps, seed, workers=1))
+        else:
+            _pipelined(executor, todo, pairs, reps, seed, finish)
     return pd.DataFrame([rows[i] for i in range(len(configs))])
+
+
+IN_FLIGHT = 3  # configurations queued on the workers at once: no idle worker between two of them
+
+
+def _pipelined(executor, todo: list[int], pairs: list, reps: int, seed: int, finish: Callable) -> None:
+    """Run configurations with the next ones already queued, finishing them in order."""
+    pending: collections.deque = collections.deque()
+    queue = iter(todo)
+
+    def submit_next() -> None:
+        i = next(queue, None)
+        if i is not None:
+            pending.append((i, submit_replications(executor, summarise_day, *pairs[i], reps, seed)))
+
+    try:
+        for _ in range(IN_FLIGHT):
+            submit_next()
+        while pending:
+            i, futures = pending.popleft()
+            days = gather(futures)
+            submit_next()  # keep the workers fed while this one is aggregated and kept
+            finish(i, aggregate(days, *pairs[i], seed))
+    finally:
+        for _, futures in pending:  # interrupted: queued work is dropped, not run
+            for future in futures:
+                future.cancel()
 
 
 def _row(spec: SweepSpec, config: dict[str, Any], results: Results) -> Row:

@@ -7,7 +7,7 @@ from test_cli import anchang
 from sim.io import load_pair
 from sim.problems import InputError
 from sim.runner import run
-from sim.sweep import SweepSpec, configurations, load_sweep, run_sweep
+from sim.sweep import SweepSpec, configurations, load_sweep, run_sweep, variant
 
 BASE = str(ROOT / "scenarios" / "national_day_peak.yaml")  # absolute: the sweep files live in tmp_path
 
@@ -57,6 +57,13 @@ def test_an_invalid_configuration_is_named_before_anything_runs(tmp_path):
     assert "sweep configuration (demand.parties=-5)" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_shipped_sweep_file_is_valid():
-    spec, _, _ = load_sweep(ROOT / "sweeps" / "national_day_guides_batch.yaml")
-    assert len(configurations(spec)) == 18
+@pytest.mark.parametrize(
+    ("name", "count"), [("national_day_guides_batch.yaml", 18), ("national_day_50.yaml", 50)]
+)
+def test_the_shipped_sweep_files_are_valid_in_every_configuration(name, count):
+    spec, base, base_path = load_sweep(ROOT / "sweeps" / name)
+    configs = configurations(spec)
+    assert len(configs) == count
+    layout, _ = load_pair(base_path)
+    for config in configs:
+        variant(base, base_path, config, layout)  # raises on a bad configuration
