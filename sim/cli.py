@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli_calibrate import calibrate, synthetic_log
 from sim.cli_congestion import compare, congestion
 from sim.cli_drill import drill
 from sim.cli_evac import evac
@@ -382,6 +383,8 @@ app.command()(plan)
 app.command()(drill)
 app.command()(sweep)
 app.add_typer(runs_app, name="runs")
+app.command()(calibrate)
+app.command("synthetic-log")(synthetic_log)
 
 
 @app.command()

@@ -234,6 +234,8 @@ def export(
     """Write a run out: scenario.yaml and layout.yaml that run again, run.json, tables and log."""
     import yaml
 
+    from sim.io import to_yaml
+
     store = _store()
     run = store.get(run_id)
     folder = out or Path("results") / f"run_{run_id}"
@@ -244,9 +246,7 @@ def export(
         scenario.pop("based_on", None)  # its base is merged in already
         if "layout" in inputs:
             scenario["layout"] = "layout.yaml"
-        (folder / "scenario.yaml").write_text(
-            yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), "utf-8"
-        )
+        (folder / "scenario.yaml").write_text(to_yaml(scenario), "utf-8")
     if "layout" in inputs:
         (folder / "layout.yaml").write_text(inputs["layout"]["text"], "utf-8")
     meta = {k: v for k, v in run.items() if k != "inputs"} | {

@@ -11,7 +11,6 @@ import math
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from sim.io import with_base
 from sim.layout import Layout
@@ -194,4 +193,6 @@ def validate_scenario(
 
 def to_yaml(data: dict) -> str:
     """YAML text for a download (UTF-8, Chinese kept readable, clock keys quoted)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
+    from sim.io import to_yaml as dump
+
+    return dump(data)

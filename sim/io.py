@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,25 @@ def _merge(base: Any, over: Any) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         return {**base, **{k: _merge(base.get(k), v) for k, v in over.items()}}
     return over
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes clock times quoted: a YAML 1.1 reader takes an unquoted 09:30 for the number 570."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def to_yaml(data: Any, flow: bool | None = None, width: int = 110) -> str:
+    """YAML text of layout or scenario data: UTF-8, Chinese kept readable, clock times quoted."""
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=flow, width=width
+    )
 
 
 def file_data(path: str | Path) -> Any:

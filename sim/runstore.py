@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from sim.problems import InputError, Problem
 from sim.store import gather_events, get_frame, put_frame
@@ -160,7 +159,9 @@ def input_of(kind: str, data: Any, file: str | Path | None = None) -> Input:
         else data
     )
     canonical = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    from sim.io import to_yaml
+
+    text = to_yaml(data)
     name = data.get("name") if isinstance(data, dict) else None
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return Input(kind, name, None if file is None else str(file), text, digest)
