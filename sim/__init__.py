@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "load_layout": "sim.io",
     "load_scenario": "sim.io",
     "load_pair": "sim.io",
+    "file_data": "sim.io",
     "validate_file": "sim.io",
     "json_schema": "sim.io",
     "Party": "sim.demand",
@@ -58,6 +59,16 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "Drill": "sim.drill",
     "run_drill": "sim.drill",
     "fire_drill": "sim.drill",
+    "load_sweep": "sim.sweep",
+    "run_sweep": "sim.sweep",
+    "RunStore": "sim.runstore",
+    "normalise_log": ("sim.visitorlog", "normalise"),
+    "clean_log": ("sim.visitorlog", "clean"),
+    "calibrate_log": ("sim.calibrate", "calibrate"),  # not `calibrate`: the submodule would shadow it
+    "fit_dwell": "sim.calibrate",
+    "fit_patience": "sim.calibrate",
+    "scenario_text": "sim.calibrate",
+    "synthetic_log": "sim.calibrate",
 }
 
 __all__ = sorted(_EXPORTS)
