@@ -5,12 +5,12 @@
 - Party size: the observed shares.
 - Stages: the probability is the share of eligible parties with that stage's time (greeted
   parties; for a stage with ``only_if``, those that did the earlier stage). The dwell is the gap
-  from the stage's time to the party's next recorded time. Exponential and lognormal are fitted
-  by maximum likelihood and the one with the lower AIC is kept; the Kolmogorov–Smirnov p-value
+  from the stage's time to the party's next recorded time. Exponential, gamma and lognormal are
+  fitted by maximum likelihood and the lowest AIC is kept; the Kolmogorov–Smirnov p-value
   of the kept fit is reported (optimistic, since the parameters come from the same data).
 - Patience: parties that left unserved give its value (waited that long, then left); greeted
-  parties are right-censored at their wait (they would have waited at least that long). Both
-  distributions are fitted by censored maximum likelihood, chosen by AIC. A naive mean over the
+  parties are right-censored at their wait (they would have waited at least that long). Exponential, gamma
+  and lognormal are fitted by censored maximum likelihood and chosen by AIC. A naive mean over the
   parties that left would only see the impatient ones.
 """
 
@@ -47,67 +47,72 @@ class Fit:
         """The scenario file's form."""
         if self.dist == "exponential":
             return {"dist": "exponential", "mean_min": round(self.mean_min, 2)}
-        return {"dist": "lognormal", "mean_min": round(self.mean_min, 2), "cv": round(self.cv, 3)}
+        return {"dist": self.dist, "mean_min": round(self.mean_min, 2), "cv": round(self.cv, 3)}
 
 
 def fit_dwell(minutes: np.ndarray) -> Fit | None:
-    """Exponential or lognormal by AIC, for positive durations in minutes."""
+    """Exponential, gamma or lognormal, whichever has the lowest AIC, for durations in minutes."""
     from scipy import stats
 
     x = np.asarray(minutes, dtype=float)
     x = x[x > 0]
     if len(x) < MIN_FIT:
         return None
-    mean = x.mean()
-    ll_exp = -len(x) * math.log(mean) - x.sum() / mean
+    shape, _, scale = stats.gamma.fit(x, floc=0)
     logs = np.log(x)
-    mu, sigma = logs.mean(), logs.std()
-    ll_log = float(stats.norm.logpdf(logs, mu, sigma).sum() - logs.sum())
-    aic = {"exponential": 2 - 2 * ll_exp, "lognormal": 4 - 2 * ll_log}
-    if aic["lognormal"] < aic["exponential"]:
-        p = stats.kstest(x, stats.lognorm(sigma, scale=math.exp(mu)).cdf).pvalue
-        cv = math.sqrt(math.expm1(sigma**2))
-        return Fit("lognormal", math.exp(mu + sigma**2 / 2), cv, len(x), aic, float(p))
-    p = stats.kstest(x, stats.expon(scale=mean).cdf).pvalue
-    return Fit("exponential", mean, 1.0, len(x), aic, float(p))
+    candidates = {
+        "exponential": (stats.expon(scale=x.mean()), 1),
+        "gamma": (stats.gamma(shape, scale=scale), 2),
+        "lognormal": (stats.lognorm(logs.std(), scale=math.exp(logs.mean())), 2),
+    }
+    aic = {name: 2 * k - 2 * float(dist.logpdf(x).sum()) for name, (dist, k) in candidates.items()}
+    best = min(aic, key=aic.get)
+    dist = candidates[best][0]
+    p = stats.kstest(x, dist.cdf).pvalue
+    return Fit(best, float(dist.mean()), float(dist.std() / dist.mean()), len(x), aic, float(p))
 
 
 def fit_patience(waits_min: np.ndarray, left: np.ndarray) -> Fit | None:
-    """Censored maximum likelihood: ``left`` marks waits that ended in leaving unserved."""
+    """Censored maximum likelihood: ``left`` marks waits that ended in leaving unserved.
+
+    A wait that ended in a greeting only says the patience was longer (right-censored), so it
+    enters the likelihood through the survival function, not the density.
+    """
     from scipy import optimize, stats
 
     t = np.maximum(np.asarray(waits_min, dtype=float), 1e-3)
     event = np.asarray(left, dtype=bool)
     if event.sum() < MIN_FIT:
         return None
-    mean_exp = t.sum() / event.sum()  # exponential: total exposure / events
-    ll_exp = -event.sum() * math.log(mean_exp) - t.sum() / mean_exp
+    mean_exp = t.sum() / event.sum()  # exponential: total exposure / events, in closed form
+    fits = {"exponential": (stats.expon(scale=mean_exp), 1)}
+    families = {
+        "lognormal": lambda a, b: stats.lognorm(math.exp(b), scale=math.exp(a)),
+        "gamma": lambda a, b: stats.gamma(math.exp(a), scale=math.exp(b)),
+    }
+    starts = {
+        "lognormal": [np.log(t[event]).mean() + 0.5, math.log(max(np.log(t[event]).std(), 0.1))],
+        "gamma": [0.0, math.log(mean_exp)],
+    }
+    for name, family in families.items():
 
-    def minus_ll(params: np.ndarray) -> float:
-        mu, log_sigma = params
-        sigma = math.exp(log_sigma)
-        z = (np.log(t) - mu) / sigma
-        return -float(
-            (stats.norm.logpdf(z[event]) - math.log(sigma) - np.log(t[event])).sum()
-            + stats.norm.logsf(z[~event]).sum()
-        )
+        def minus_ll(params: np.ndarray, family=family) -> float:
+            dist = family(*params)
+            return -float(dist.logpdf(t[event]).sum() + dist.logsf(t[~event]).sum())
 
-    start = np.array([np.log(t[event]).mean() + 0.5, math.log(max(np.log(t[event]).std(), 0.1))])
-    best = optimize.minimize(minus_ll, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8})
-    mu, sigma = best.x[0], math.exp(best.x[1])
-    aic = {"exponential": 2 - 2 * ll_exp, "lognormal": 4 + 2 * best.fun}
-    censored = int((~event).sum())
-    if aic["lognormal"] < aic["exponential"]:
-        return Fit(
-            "lognormal",
-            math.exp(mu + sigma**2 / 2),
-            math.sqrt(math.expm1(sigma**2)),
-            len(t),
-            aic,
-            None,
-            censored,
+        best = optimize.minimize(
+            minus_ll, starts[name], method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8}
         )
-    return Fit("exponential", mean_exp, 1.0, len(t), aic, None, censored)
+        fits[name] = (family(*best.x), 2)
+    aic = {
+        name: 2 * k - 2 * float(dist.logpdf(t[event]).sum() + dist.logsf(t[~event]).sum())
+        for name, (dist, k) in fits.items()
+    }
+    best = min(aic, key=aic.get)
+    dist = fits[best][0]
+    return Fit(
+        best, float(dist.mean()), float(dist.std() / dist.mean()), len(t), aic, None, int((~event).sum())
+    )
 
 
 @dataclass
@@ -153,6 +158,15 @@ def calibrate(
         .assign(parties_per_day=lambda f: f["parties"] / f["days"])
         .reset_index(),
     )
+
+
+def profiles_by_day_type(parties: pd.DataFrame, open_s: float, close_s: float) -> pd.DataFrame:
+    """The half-hour arrival profile with its 95% CI for every day type in the log."""
+    frames = []
+    for day_type, chosen in parties.groupby("day_type"):
+        days = sorted(chosen["date"].unique())
+        frames.append(_profile(chosen, days, open_s, close_s).assign(day_type=day_type, days=len(days)))
+    return pd.concat(frames, ignore_index=True)[["day_type", "days", "start", "mean", "ci_low", "ci_high"]]
 
 
 def _rate_ci(daily: np.ndarray) -> tuple[float, float, float]:
@@ -328,11 +342,9 @@ def _journey_lines(cal: Calibration, journey: dict) -> list[str]:
             stage.pop("revisit", None)
             parent = row.only_if if isinstance(row.only_if, str) else None
             whom = f"of {row.eligible} greeted parties" + (f" that did {parent}" if parent else "")
-            alternative = "exponential" if fit.dist == "lognormal" else "lognormal"
             note = (
-                f"{row.parties} {whom} have a {row.column} time; dwell: {fit.dist} by AIC "
-                f"({fit.aic[fit.dist]:.0f} vs {alternative} {fit.aic[alternative]:.0f}) on {fit.n} gaps to the next "
-                f"recorded time, KS p = {fit.ks_p:.2f}"
+                f"{row.parties} {whom} have a {row.column} time; dwell: {fit.dist}, lowest AIC ({_aics(fit)}) "
+                f"on {fit.n} gaps to the next recorded time, KS p = {fit.ks_p:.2f}"
             )
         text = to_yaml(stage, flow=True, width=10**6).strip()
         lines.append(f"    - {text}   # {note}")
@@ -348,17 +360,20 @@ def _policy_lines(cal: Calibration, policies: dict) -> list[str]:
         text = to_yaml({key: value}, flow=True, width=10**6).strip()[1:-1]  # without the braces
         lines.append(f"  {text}   # from the base scenario")
     if fit is not None:
-        other = "exponential" if fit.dist == "lognormal" else "lognormal"
         text = to_yaml(fit.as_distribution(), flow=True).strip()
         lines.append(
             f"  patience: {text}   # censored MLE: {cal.unserved} parties left unserved, {fit.censored} greeted "
-            f"(censored at their wait); {fit.dist} by AIC ({fit.aic[fit.dist]:.0f} vs {other} {fit.aic[other]:.0f})"
+            f"(censored at their wait); {fit.dist}, lowest AIC ({_aics(fit)})"
         )
     elif "patience" in policies:
         lines.append(
             f"  # patience from the base scenario: only {cal.unserved} parties left unserved, too few to estimate"
         )
     return lines
+
+
+def _aics(fit: Fit) -> str:
+    return ", ".join(f"{name} {value:.0f}" for name, value in sorted(fit.aic.items(), key=lambda kv: kv[1]))
 
 
 def _rounded_shares(sizes: pd.DataFrame) -> list[float]:

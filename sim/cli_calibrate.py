@@ -31,7 +31,7 @@ def calibrate(
     import pandas as pd
 
     from sim.calibrate import calibrate as estimate
-    from sim.calibrate import scenario_text
+    from sim.calibrate import profiles_by_day_type, scenario_text
     from sim.io import file_data, load_scenario, validate_file
     from sim.problems import InputError, Problem
     from sim.visitorlog import clean, normalise
@@ -62,7 +62,7 @@ def calibrate(
     out.write_text(scenario_text(cal, data, layout_ref, log.name, len(dropped)), encoding="utf-8")
     validate_file(out)  # the written scenario loads and checks against its layout
     folder = report or out.parent / f"{out.stem}_calibration"
-    tables = _tables(cal, dropped)
+    tables = _tables(cal, dropped) | {"profile_by_day_type": profiles_by_day_type(parties, open_s, close_s)}
     from sim.store import write_frames
 
     write_frames(tables, folder)
@@ -143,6 +143,10 @@ def _print(cal, dropped, rows: int, out: Path, folder: Path, pd) -> None:
     from rich.table import Table
 
     console = Console()
+    if len(cal.day_types) > 1:
+        for row in cal.day_types.itertuples():
+            console.print(f"  {row.day_type}: {row.days} day(s), {row.parties_per_day:.1f} parties a day")
+        console.print("  (each day type's half-hour profile: profile_by_day_type.csv; --day-type picks one)")
     mean, low, high = cal.parties_per_day
     console.print(
         f"[bold]{cal.day_type}[/]: {len(cal.days)} day(s), {mean:.1f} parties a day [{low:.1f}, {high:.1f}]; "

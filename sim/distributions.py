@@ -68,6 +68,30 @@ class LogNormal(BaseModel):
         return 1.0 - ndtr(z)
 
 
+class Gamma(BaseModel):
+    """Gamma given by its mean and coefficient of variation (shape 1/cv², scale mean·cv²)."""
+
+    model_config = _FROZEN
+    dist: Literal["gamma"]
+    mean_min: float = Field(gt=0, description="mean in minutes")
+    cv: float = Field(gt=0, le=5, description="coefficient of variation, sd / mean")
+
+    def sample_s(self, rng: np.random.Generator) -> float:
+        """Draw one value in seconds."""
+        return float(rng.gamma(1.0 / self.cv**2, self.mean_min * 60.0 * self.cv**2))
+
+    def mean_s(self) -> float:
+        """Mean in seconds."""
+        return self.mean_min * 60.0
+
+    def survival(self, t_s: np.ndarray) -> np.ndarray:
+        """P(S > t) for t in seconds."""
+        from scipy.special import gammaincc
+
+        t = np.maximum(np.asarray(t_s, dtype=float), 0.0)
+        return gammaincc(1.0 / self.cv**2, t / (self.mean_min * 60.0 * self.cv**2))
+
+
 class Triangular(BaseModel):
     """Triangular between low and high with the given mode."""
 
@@ -191,6 +215,6 @@ class Empirical(BaseModel):
 
 
 Distribution = Annotated[
-    Exponential | LogNormal | Triangular | Uniform | Fixed | Empirical,
+    Exponential | LogNormal | Gamma | Triangular | Uniform | Fixed | Empirical,
     Field(discriminator="dist"),
 ]

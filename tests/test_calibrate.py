@@ -1,5 +1,7 @@
 """Calibration from visitor logs: the synthetic round trip, messy logs, censored patience."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,6 +10,7 @@ from helpers import ROOT
 from test_cli import anchang
 
 from sim.calibrate import calibrate, fit_dwell, fit_patience, synthetic_log
+from sim.distributions import Gamma
 from sim.io import load_pair
 from sim.visitorlog import clean, normalise
 
@@ -91,7 +94,36 @@ def test_dwell_fits_choose_by_aic():
     assert fit_dwell(rng.exponential(10.0, 400)).dist == "exponential"
     lognormal = fit_dwell(rng.lognormal(np.log(10.0), 0.4, 400))
     assert lognormal.dist == "lognormal" and lognormal.ks_p > 0.05
+    gamma = fit_dwell(rng.gamma(4.0, 2.5, 400))  # mean 10, cv 0.5
+    assert gamma.dist == "gamma" and gamma.mean_min == pytest.approx(10.0, rel=0.08)
     assert fit_dwell(np.array([1.0, 2.0])) is None  # too few: the base value stays
+
+
+def test_a_log_of_several_day_types_is_calibrated_one_type_at_a_time(tmp_path):
+    raw = pd.read_csv(LOG, dtype=str, keep_default_na=False)
+    september = sorted(raw["date"].unique())
+    weekend = dict(zip(september[:4], ["2026-09-05", "2026-09-06", "2026-09-12", "2026-09-13"], strict=True))
+    raw["date"] = raw["date"].replace(weekend)  # four of the days fall on a weekend
+    mixed = tmp_path / "mixed.csv"
+    raw.to_csv(mixed, index=False)
+    done = anchang("calibrate", mixed, "--base", SOURCE, "--out", tmp_path / "weekday.yaml", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["day_type"] == "weekday" and len(json.loads(done.stdout)["days"]) == 26
+    done = anchang(
+        "calibrate",
+        mixed,
+        "--base",
+        SOURCE,
+        "--out",
+        tmp_path / "weekend.yaml",
+        "--day-type",
+        "weekend",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["days"] == ["2026-09-05", "2026-09-06", "2026-09-12", "2026-09-13"]
+    profiles = pd.read_csv(tmp_path / "weekend_calibration" / "profile_by_day_type.csv", encoding="utf-8-sig")
+    assert sorted(profiles["day_type"].unique()) == ["weekday", "weekend"] and len(profiles) == 36
 
 
 def test_censored_patience_beats_the_naive_mean():
@@ -165,3 +197,13 @@ def test_bad_logs_get_one_clear_message(tmp_path):
         "calibrate", LOG, "--base", SOURCE, "--out", tmp_path / "x.yaml", "--day-type", "holiday"
     )
     assert wrong_type.returncode == 2 and "no 'holiday' days in the log; it has weekday" in wrong_type.stderr
+
+
+def test_the_gamma_dwell_samples_what_it_states():
+    gamma = Gamma(dist="gamma", mean_min=10.0, cv=0.5)
+    rng = np.random.default_rng(11)
+    draws = np.array([gamma.sample_s(rng) for _ in range(20000)])
+    assert draws.mean() == pytest.approx(gamma.mean_s(), rel=0.02)
+    assert draws.std() / draws.mean() == pytest.approx(0.5, abs=0.02)
+    for t in (300.0, 600.0, 1200.0):
+        assert (draws > t).mean() == pytest.approx(float(gamma.survival(np.array([t]))[0]), abs=0.01)

@@ -179,8 +179,8 @@ CASES = [
     (
         "unknown distribution",
         "scenario.yaml",
-        scenario_with("{dist: lognormal, mean_min: 3, cv: 0.5}", "{dist: gamma, mean_min: 3}"),
-        ["journey.stages[0].dwell: unknown kind 'gamma'"],
+        scenario_with("{dist: lognormal, mean_min: 3, cv: 0.5}", "{dist: weibull, mean_min: 3}"),
+        ["journey.stages[0].dwell: unknown kind 'weibull'"],
     ),
     (
         "distribution missing parameter",
