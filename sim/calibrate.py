@@ -56,8 +56,8 @@ def fit_dwell(minutes: np.ndarray) -> Fit | None:
 
     x = np.asarray(minutes, dtype=float)
     x = x[x > 0]
-    if len(x) < MIN_FIT:
-        return None
+    if len(x) < MIN_FIT or len(np.unique(x)) < 3:
+        return None  # too few, or all alike (a clock that records whole hours): nothing to fit
     shape, _, scale = stats.gamma.fit(x, floc=0)
     logs = np.log(x)
     candidates = {
@@ -66,6 +66,9 @@ def fit_dwell(minutes: np.ndarray) -> Fit | None:
         "lognormal": (stats.lognorm(logs.std(), scale=math.exp(logs.mean())), 2),
     }
     aic = {name: 2 * k - 2 * float(dist.logpdf(x).sum()) for name, (dist, k) in candidates.items()}
+    aic = {name: value for name, value in aic.items() if math.isfinite(value)}
+    if not aic:
+        return None
     best = min(aic, key=aic.get)
     dist = candidates[best][0]
     p = stats.kstest(x, dist.cdf).pvalue

@@ -118,8 +118,9 @@ def _tables(cal, dropped) -> dict:
 
 
 def _fit_row(fit) -> dict:
+    aics = {f"aic_{name}": fit.aic.get(name) for name in ("exponential", "gamma", "lognormal")}
     return {"dist": fit.dist, "mean_min": fit.mean_min, "cv": fit.cv, "n": fit.n, "censored": fit.censored,
-            "aic_exponential": fit.aic["exponential"], "aic_lognormal": fit.aic["lognormal"], "ks_p": fit.ks_p}  # fmt: skip
+            **aics, "ks_p": fit.ks_p}  # fmt: skip
 
 
 def _document(cal, dropped, out: Path) -> dict:

@@ -97,6 +97,7 @@ def test_dwell_fits_choose_by_aic():
     gamma = fit_dwell(rng.gamma(4.0, 2.5, 400))  # mean 10, cv 0.5
     assert gamma.dist == "gamma" and gamma.mean_min == pytest.approx(10.0, rel=0.08)
     assert fit_dwell(np.array([1.0, 2.0])) is None  # too few: the base value stays
+    assert fit_dwell(np.full(50, 15.0)) is None  # all alike: nothing to fit
 
 
 def test_a_log_of_several_day_types_is_calibrated_one_type_at_a_time(tmp_path):
