@@ -341,14 +341,17 @@ def _journey_lines(cal: Calibration, journey: dict) -> list[str]:
             if stage.get("probability", 1.0) != 1.0 or row.probability < 1.0:
                 stage["probability"] = round(row.probability, 4)
             stage["dwell"] = fit.as_distribution()
-            stage.pop("visits", None)
-            stage.pop("revisit", None)
+            dropped = [key for key in ("visits", "revisit") if stage.pop(key, None) is not None]
             parent = row.only_if if isinstance(row.only_if, str) else None
             whom = f"of {row.eligible} greeted parties" + (f" that did {parent}" if parent else "")
             note = (
                 f"{row.parties} {whom} have a {row.column} time; dwell: {fit.dist}, lowest AIC ({_aics(fit)}) "
                 f"on {fit.n} gaps to the next recorded time, KS p = {fit.ks_p:.2f}"
             )
+            if dropped:
+                note += (
+                    f"; the base's {' and '.join(dropped)} left out: the log has one time per stage and party"
+                )
         text = to_yaml(stage, flow=True, width=10**6).strip()
         lines.append(f"    - {text}   # {note}")
     return lines
