@@ -133,7 +133,7 @@ def _record(
 ):
     """What the run store keeps of ``anchang run``."""
     from sim.metrics import zone_occupancy_table
-    from sim.runstore import Record, inputs_of
+    from sim.runstore import Record, inputs_of, replication_kpis
 
     k = results.kpis.set_index("metric")
     share = k.loc["greet_within_target_share"]
@@ -145,6 +145,7 @@ def _record(
         "kpis": results.kpis, "half_hours": results.half_hours, "zones": results.zones,
         "flows": results.flows, "guides": results.guides,
         "occupancy": zone_occupancy_table(results, layout, scenario),
+        "replications": replication_kpis(results),
     }  # fmt: skip
     return Record(
         "run", inputs_of(scenario_file, layout_file), results.seed, results.replications,

@@ -29,7 +29,7 @@ def plan(
     result = build_plan(*pair, reps, seed, workers, staff_reps)
     folder = out or Path("results") / scenario.stem
     path = write_plan(result, folder, lang)
-    from sim.runstore import Record, inputs_of, keep
+    from sim.runstore import Record, inputs_of, keep, replication_kpis
 
     mean, low, high = result.evacuation.simulated.clearance
     headline = (
@@ -44,7 +44,7 @@ def plan(
             result.results.replications,
             summary={"report": str(path), "headline": headline},
             headline=headline,
-            frames=plan_tables(result, lang),
+            frames=plan_tables(result, lang) | {"replications": replication_kpis(result.results)},
         )
     )
     print_plan(result, lang, path)

@@ -146,14 +146,15 @@ class _Keeper:
 
     def keep(self, index: int, config: dict, row: dict, results) -> None:
         """Keep one finished configuration (called by ``run_sweep``)."""
-        from sim.runstore import Record
+        from sim.runstore import Record, replication_kpis
         from sim.sweep import variant_inputs
 
         label = ", ".join(f"{k}={row[k]}" for k in config)  # the table's cells: JSON for mappings
         record = Record(
             "sweep-config", variant_inputs(self.base, self.base_path, config), results.seed,
             results.replications, summary=row, headline=label,
-            frames={"kpis": results.kpis, "half_hours": results.half_hours}, started=self.since,
+            frames={"kpis": results.kpis, "half_hours": results.half_hours,
+                    "replications": replication_kpis(results)}, started=self.since,
         )  # fmt: skip
         if self.store.add_child(self.parent, index, config, record) is not None:
             self.count += 1

@@ -198,6 +198,11 @@ class Record:
     started: datetime = field(default_factory=_started)
 
 
+def replication_kpis(results: Any) -> pd.DataFrame:
+    """One row per replication and its KPIs: what a paired comparison of two runs needs."""
+    return pd.DataFrame([{"replication": day.replication, **day.kpis} for day in results.days])
+
+
 class StoreBusy(InputError):
     """The store file stayed locked by another process for longer than the wait."""
 

@@ -118,6 +118,21 @@ def test_an_exported_run_runs_again_to_the_same_numbers(store, tmp_path):
     document = json.loads(comparison.stdout)
     assert document["inputs"] == {"layout": {}, "scenario": {}}  # same content; only the path moved
     assert all(row["difference"] == 0 for row in document["kpis"])
+    assert all(row["paired_low"] == row["paired_high"] == 0 for row in document["kpis"])  # same seed: paired
+
+
+def test_compare_pairs_replications_only_on_the_same_seed(store):
+    kpis = pd.DataFrame({"metric": ["wait"], "mean": [2.0], "ci_low": [1.0], "ci_high": [3.0]})
+    days = pd.DataFrame({"replication": [0, 1, 2, 3], "wait": [1.0, 2.0, 3.0, 2.0]})
+    later = days.assign(wait=days["wait"] + [0.5, 0.4, 0.6, 0.5])  # every day a little worse
+    for seed, d in ((7, days), (7, later), (8, later)):
+        store.record(Record("run", [], seed=seed, replications=4, frames={"kpis": kpis, "replications": d}))
+    same = json.loads(anchang("runs", "compare", 1, 2, "--json").stdout)["kpis"][0]
+    assert same["paired_difference"] == pytest.approx(0.5) and same["pairs"] == 4
+    assert 0 < same["paired_low"] < 0.5 < same["paired_high"]  # clear, though the separate CIs overlap
+    assert same["overlap"]
+    other = json.loads(anchang("runs", "compare", 1, 3, "--json").stdout)["kpis"][0]
+    assert "paired_low" not in other  # different seeds: no pairing
 
 
 def test_runs_list_show_and_clear_messages(store, tmp_path):
