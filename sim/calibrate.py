@@ -299,15 +299,16 @@ def _demand_lines(cal: Calibration, demand: dict, mean: float, low: float, high:
     lines = [
         "demand:",
         f"  parties: {mean:.2f}   # mean registered parties per day over {len(cal.days)} day(s), 95% CI [{low:.2f}, {high:.2f}]",
-        "  party_size:   # share of parties by size (parties counted)",
+        "  party_size:   # share of parties by size",
     ]
+    total = int(cal.party_size["parties"].sum())
     lines += [
-        f"    {size}: {share}   # {n}"
+        f"    {size}: {share}   # {n} of {total} parties"
         for size, share, n in zip(cal.party_size["size"], shares, cal.party_size["parties"], strict=True)
     ]
-    lines.append("  profile:   # mean parties registered per half hour, 95% CI across days")
+    lines.append("  profile:   # relative intensity: mean parties registered in the half hour")
     lines += [
-        f'    "{r.start}": {r.mean:.3f}   # [{r.ci_low:.2f}, {r.ci_high:.2f}]'
+        f'    "{r.start}": {r.mean:.3f}   # 95% CI [{r.ci_low:.2f}, {r.ci_high:.2f}] across {len(cal.days)} day(s)'
         for r in cal.profile.itertuples()
     ]
     dropped = [k for k in ("groups", "appointments", "queue_at_open") if demand.get(k)]
