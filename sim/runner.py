@@ -7,11 +7,14 @@ identical for the same seed whatever the number of workers, and memory stays bou
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -98,9 +101,42 @@ def dask_executor(address: str) -> Iterator[Executor]:
         client.close()
 
 
-def process_pool(workers: int | None = None) -> Executor:
-    """A process pool for repeated ``map_replications`` calls (use it as a context manager)."""
-    return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=_context())
+@contextmanager
+def process_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for repeated ``map_replications`` calls.
+
+    Left normally, it waits for its workers. Left by an exception (Ctrl-C above all), it drops
+    the queued work and stops the workers at once, instead of running every queued replication
+    first and then waiting on workers that may never be told to stop.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=workers or default_workers(), mp_context=_context(), initializer=_watch_parent
+    )
+    try:
+        yield pool
+    except BaseException:
+        workers_now = list(getattr(pool, "_processes", None) or {})  # the pool keeps them by pid
+        pool.shutdown(wait=False, cancel_futures=True)
+        for pid in workers_now:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _watch_parent() -> None:
+    """In a worker: exit when the process that started it is gone (killed with SIGKILL, say).
+
+    A worker would otherwise wait for work forever, holding its memory.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="anchang-parent-watch", daemon=True).start()
 
 
 def default_workers() -> int:
@@ -155,7 +191,7 @@ def map_replications(
                 progress(len(out), replications)
         return out
     results: dict[int, Any] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with process_pool(workers) as pool:
         futures = {pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in reps}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

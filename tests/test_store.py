@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -214,7 +215,7 @@ def _sweep_file(tmp_path, values=8):
     return path
 
 
-def _start_sweep(path, tmp_path, *extra):
+def _start_sweep(path, tmp_path, *extra, workers=2):
     return subprocess.Popen(
         [
             sys.executable,
@@ -223,7 +224,7 @@ def _start_sweep(path, tmp_path, *extra):
             "sweep",
             str(path),
             "--workers",
-            "1",
+            str(workers),
             "--out",
             str(tmp_path / "out"),
             *extra,
@@ -251,8 +252,14 @@ def test_a_killed_sweep_resumes_and_keeps_each_configuration_exactly_once(store,
     path = _sweep_file(tmp_path)
     sweeping = _start_sweep(path, tmp_path)
     parent = _wait_for_children(store, 2, sweeping)
+    workers = _children_of(sweeping.pid)
+    assert len(workers) == 2  # a process pool, as an analyst's sweep has
     sweeping.send_signal(signal.SIGKILL)
     sweeping.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)  # orphaned workers notice and exit
     killed = store.get(parent)
     kept_before = len(store.children(parent))
     assert killed["status"] == "running" and 2 <= kept_before < 8
@@ -269,6 +276,26 @@ def test_a_killed_sweep_resumes_and_keeps_each_configuration_exactly_once(store,
     reference = run_sweep(spec, base, base_path, workers=1)  # uninterrupted, same seed
     resumed_table = pd.DataFrame(list(children["summary"]))
     pd.testing.assert_frame_equal(resumed_table, reference, check_exact=True, check_dtype=False)
+
+
+def _children_of(pid):
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.mark.slow
