@@ -133,7 +133,8 @@ def _record(
 ):
     """What the run store keeps of ``anchang run``."""
     from sim.metrics import zone_occupancy_table
-    from sim.runstore import Record, inputs_of, replication_kpis
+    from sim.provenance import inputs_of
+    from sim.runstore import Record, replication_kpis
 
     k = results.kpis.set_index("metric")
     share = k.loc["greet_within_target_share"]

@@ -79,7 +79,8 @@ def evac(
     document = evac_json(report)
     folder = out or Path("results") / file.stem / "evacuation"
     written = write_evacuation(report, the_layout, folder, document)
-    from sim.runstore import Record, inputs_of, keep
+    from sim.provenance import inputs_of
+    from sim.runstore import Record, keep
 
     mean, low, high = report.simulated.clearance
     headline = (

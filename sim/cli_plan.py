@@ -29,7 +29,8 @@ def plan(
     result = build_plan(*pair, reps, seed, workers, staff_reps)
     folder = out or Path("results") / scenario.stem
     path = write_plan(result, folder, lang)
-    from sim.runstore import Record, inputs_of, keep, replication_kpis
+    from sim.provenance import inputs_of
+    from sim.runstore import Record, keep, replication_kpis
 
     mean, low, high = result.evacuation.simulated.clearance
     headline = (

@@ -35,7 +35,8 @@ def staff(
     document = staff_json(plan, pair_scenario)
     if out is not None:
         _write(plan, pair_scenario, document, out)
-    from sim.runstore import Record, inputs_of, keep
+    from sim.provenance import inputs_of
+    from sim.runstore import Record, keep
 
     headline = (
         f"peak {int(plan.guides.table['guides'].max())} guides; roster {plan.roster.paid_hours:g} paid hours"

@@ -114,7 +114,8 @@ class _Keeper:
 
     def start(self, key: str, resume: bool) -> dict[int, dict]:
         """Open the parent run (or reopen the interrupted one); return the rows already kept."""
-        from sim.runstore import Record, command_args, inputs_of
+        from sim.provenance import inputs_of
+        from sim.runstore import Record, command_args
 
         found = self.store.unfinished("sweep", key)
         if resume and found is not None:

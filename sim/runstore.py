@@ -20,26 +20,23 @@ closes; a process that finds the file locked retries for up to ``ANCHANG_STORE_W
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
 import math
 import os
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.problems import InputError, Problem
-from sim.store import gather_events, get_frame, put_frame
+from sim.provenance import Input, code_version
+from sim.store import gather_events, get_frame, json_default, plain_value, put_frame
 
 DEFAULT_STORE = Path("results") / "runs.duckdb"
 ENV_STORE, ENV_WAIT = "ANCHANG_STORE", "ANCHANG_STORE_WAIT"
@@ -112,74 +109,6 @@ def command_args() -> dict[str, Any]:
     if context is None:
         return {}
     return {k: str(v) if isinstance(v, Path) else v for k, v in context.params.items()}
-
-
-@cache
-def code_version() -> str:
-    """The package version, with the git commit (and ``.dirty``) when run from a checkout."""
-    try:
-        version = importlib.metadata.version("anchang")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    root = Path(__file__).resolve().parent.parent
-    if not (root / ".git").exists():
-        return version
-    try:
-        commit = _git(root, "rev-parse", "--short=12", "HEAD")
-        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
-    except (OSError, subprocess.SubprocessError):
-        return version
-    return f"{version}+g{commit}{'.dirty' if dirty else ''}" if commit else version
-
-
-def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
-@dataclass(frozen=True)
-class Input:
-    """A scenario or layout as run: its text and the SHA-256 of its content."""
-
-    kind: str
-    name: str | None
-    file: str | None
-    text: str
-    hash: str
-
-
-def input_of(kind: str, data: Any, file: str | Path | None = None) -> Input:
-    """The record of one input; the hash ignores formatting, comments and key order.
-
-    A scenario's ``layout`` path is left out of its hash: the layout is hashed on its own.
-    """
-    hashed = (
-        {k: v for k, v in data.items() if k != "layout"}
-        if kind == "scenario" and isinstance(data, dict)
-        else data
-    )
-    canonical = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    from sim.io import to_yaml
-
-    text = to_yaml(data)
-    name = data.get("name") if isinstance(data, dict) else None
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return Input(kind, name, None if file is None else str(file), text, digest)
-
-
-def inputs_of(scenario_file: str | Path | None, layout_file: str | Path | None = None) -> list[Input]:
-    """The scenario (``based_on`` merged) and the layout it runs on, as read from their files."""
-    from sim.io import file_data
-
-    found = []
-    if scenario_file is not None:
-        data = file_data(scenario_file)
-        found.append(input_of("scenario", data, Path(scenario_file).resolve()))
-        if layout_file is None and isinstance(data, dict) and isinstance(data.get("layout"), str):
-            layout_file = Path(scenario_file).parent / data["layout"]
-    if layout_file is not None:
-        found.append(input_of("layout", file_data(layout_file), Path(layout_file).resolve()))
-    return found
 
 
 @dataclass
@@ -382,7 +311,7 @@ class RunStore:
             found = con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
             if found.empty:
                 raise InputError([Problem("", f"no run {run_id}; `anchang runs list` shows them")], str(self))
-            row = {k: _plain(v) for k, v in found.iloc[0].items()}
+            row = {k: plain_value(v) for k, v in found.iloc[0].items()}
             for key in ("args", "config", "summary"):
                 row[key] = json.loads(row[key]) if row[key] else None
             inputs = con.execute(
@@ -449,7 +378,7 @@ class RunStore:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(_finite(value), ensure_ascii=False, default=_default)
+    return None if value is None else json.dumps(_finite(value), ensure_ascii=False, default=json_default)
 
 
 def _finite(value: Any) -> Any:
@@ -460,20 +389,4 @@ def _finite(value: Any) -> Any:
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
-    return value
-
-
-def _default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalars
-    return str(value)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
     return value

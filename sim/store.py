@@ -116,29 +116,33 @@ def _encode(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         series = data[column]
         meta["dtypes"][column] = str(series.dtype)
         if isinstance(series.dtype, pd.CategoricalDtype):
-            meta["categories"][column] = [_plain(c) for c in series.cat.categories]
+            meta["categories"][column] = [plain_value(c) for c in series.cat.categories]
             meta["ordered"] = {**meta.get("ordered", {}), column: bool(series.cat.ordered)}
             data[column] = (
                 series.astype(object)
                 .where(series.notna(), None)
-                .map(lambda v: None if v is None else json.dumps(_plain(v), default=str))
+                .map(lambda v: None if v is None else json.dumps(plain_value(v), default=str))
             )
             meta["json"].append(column)
         elif series.dtype == object and not all(v is None or isinstance(v, str) for v in series):
-            data[column] = series.map(lambda v: json.dumps(v, ensure_ascii=False, default=_default))
+            data[column] = series.map(lambda v: json.dumps(v, ensure_ascii=False, default=json_default))
             meta["json"].append(column)
     return data, meta
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A table cell as a plain Python value: None for missing, numbers and times unwrapped."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
     if hasattr(value, "item"):
         return value.item()  # numpy scalars
     return value
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """For ``json.dumps``: numpy scalars as numbers, anything else as text."""
     return value.item() if hasattr(value, "item") else str(value)
 
 

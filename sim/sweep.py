@@ -130,7 +130,7 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, dict, Path]:
 
 def sweep_key(spec: SweepSpec, base: dict, base_path: Path) -> str:
     """What makes two sweeps the same: the file's settings and the base inputs' content."""
-    from sim.runstore import inputs_of
+    from sim.provenance import inputs_of
 
     hashes = [i.hash for i in inputs_of(base_path)]
     text = json.dumps([spec.model_dump(mode="json"), base, hashes], sort_keys=True, default=str)
@@ -140,7 +140,7 @@ def sweep_key(spec: SweepSpec, base: dict, base_path: Path) -> str:
 def variant_inputs(base: dict, base_path: Path, config: dict[str, Any]) -> list:
     """The scenario and layout of one configuration, as the run store keeps them."""
     from sim.io import file_data
-    from sim.runstore import input_of
+    from sim.provenance import input_of
 
     data = copy.deepcopy(base)
     layout_file = base_path.parent / str(config.get("layout", base.get("layout")))

@@ -14,8 +14,9 @@ from helpers import ROOT
 from test_cli import anchang
 
 from sim.io import file_data, load_pair
+from sim.provenance import inputs_of
 from sim.runner import run
-from sim.runstore import Record, RunStore, StoreBusy, inputs_of
+from sim.runstore import Record, RunStore, StoreBusy
 from sim.store import read_events
 from sim.sweep import load_sweep, run_sweep
 
