@@ -365,16 +365,13 @@ def _policy_lines(cal: Calibration, policies: dict) -> list[str]:
         if key == "patience" and fit is not None:
             continue
         text = to_yaml({key: value}, flow=True, width=10**6).strip()[1:-1]  # without the braces
-        lines.append(f"  {text}   # from the base scenario")
+        why = f": only {cal.unserved} parties left unserved, too few to estimate" if key == "patience" else ""
+        lines.append(f"  {text}   # from the base scenario{why}")
     if fit is not None:
         text = to_yaml(fit.as_distribution(), flow=True).strip()
         lines.append(
             f"  patience: {text}   # censored MLE: {cal.unserved} parties left unserved, {fit.censored} greeted "
             f"(censored at their wait); {fit.dist}, lowest AIC ({_aics(fit)})"
-        )
-    elif "patience" in policies:
-        lines.append(
-            f"  # patience from the base scenario: only {cal.unserved} parties left unserved, too few to estimate"
         )
     return lines
 

@@ -208,3 +208,19 @@ def test_the_gamma_dwell_samples_what_it_states():
     assert draws.std() / draws.mean() == pytest.approx(0.5, abs=0.02)
     for t in (300.0, 600.0, 1200.0):
         assert (draws > t).mean() == pytest.approx(float(gamma.survival(np.array([t]))[0]), abs=0.01)
+
+
+def test_a_tiny_log_keeps_the_base_values_and_says_why(tmp_path):
+    log = tmp_path / "tiny.csv"
+    log.write_text(
+        "编号,登记时间,人数,接待时间,沙盘,离开时间,未接待离开\n"
+        "1,09:10,2,09:12,09:13,09:50,否\n2,10:05,3,,,10:30,是\n3,10:20,1,10:21,10:22,11:00,否\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tiny.yaml"
+    done = anchang("calibrate", log, "--base", SOURCE, "--out", out)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# from the base scenario: only 1 parties left unserved, too few to estimate" in text
+    assert "(2 parties: too few to fit)" in text
+    assert "95% CI [0.62, 8.77]" in text  # 3 parties on one day: the exact Poisson interval
