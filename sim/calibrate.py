@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.clock import format_clock
 from sim.io import to_yaml
 from sim.metrics import ci95
 from sim.visitorlog import STAGE_COLUMNS, TIME_COLUMNS
@@ -190,7 +191,7 @@ def _profile(chosen: pd.DataFrame, days: list[str], open_s: float, close_s: floa
     rows = []
     for k, start in enumerate(slots):
         mean, low, high = _rate_ci(counts[k].to_numpy(dtype=float))
-        rows.append({"start": _hhmm(start), "mean": mean, "ci_low": low, "ci_high": high})
+        rows.append({"start": format_clock(start / 60.0), "mean": mean, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)
 
 
@@ -235,11 +236,6 @@ def _patience(chosen: pd.DataFrame) -> Fit | None:
     )
     use = (served | left).to_numpy()
     return fit_patience(waits[use], left.to_numpy()[use])
-
-
-def _hhmm(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}"
 
 
 def synthetic_log(layout, scenario, days: int, seed: int, first_date: str = "2026-09-01") -> pd.DataFrame:

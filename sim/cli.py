@@ -101,9 +101,12 @@ def run(
     summary = _summary_json(results, *pair, scenario_file=scenario) | {"congestion": congestion_json(report)}
     if widths is not None:
         summary["precision"] = {"target": precision, "reached": {k: round(w, 4) for k, w in widths.items()}}
-    written = _write_outputs(results, *pair, out, summary)
+    from sim.metrics import zone_occupancy_table
+
+    occupancy = zone_occupancy_table(results, *pair)
+    written = _write_outputs(results, *pair, out, summary, occupancy)
     write_congestion(report, *pair, out)
-    recorded = keep(_record(results, scenario, layout, summary, events, pair[0], pair[1]))
+    recorded = keep(_record(results, scenario, layout, summary, events, pair[1], occupancy))
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -129,10 +132,9 @@ def run(
 
 
 def _record(
-    results, scenario_file: Path, layout_file: Path | None, summary: dict, events: Path, layout, scenario
+    results, scenario_file: Path, layout_file: Path | None, summary: dict, events: Path, scenario, occupancy
 ):
     """What the run store keeps of ``anchang run``."""
-    from sim.metrics import zone_occupancy_table
     from sim.provenance import inputs_of
     from sim.runstore import Record, replication_kpis
 
@@ -145,8 +147,7 @@ def _record(
     frames = {
         "kpis": results.kpis, "half_hours": results.half_hours, "zones": results.zones,
         "flows": results.flows, "guides": results.guides,
-        "occupancy": zone_occupancy_table(results, layout, scenario),
-        "replications": replication_kpis(results),
+        "occupancy": occupancy, "replications": replication_kpis(results),
     }  # fmt: skip
     return Record(
         "run", inputs_of(scenario_file, layout_file), results.seed, results.replications,
@@ -264,17 +265,16 @@ def _summary_json(results, layout, scenario, scenario_file: Path) -> dict:
     }
 
 
-def _write_outputs(results, layout, scenario, out: Path, summary: dict) -> dict[str, Path]:
+def _write_outputs(results, layout, scenario, out: Path, summary: dict, occupancy) -> dict[str, Path]:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
     from sim import plots
-    from sim.metrics import zone_occupancy_table
     from sim.store import write_json, write_tables
 
-    written = write_tables(results, out, {"occupancy": zone_occupancy_table(results, layout, scenario)})
+    written = write_tables(results, out, {"occupancy": occupancy})
     written["summary"] = write_json(summary, out / "summary.json")
     with plots.chinese_font():
         figures = {

@@ -53,9 +53,8 @@ def calibrate(
         raise InputError(
             [Problem("--day-type", f"no {chosen!r} days in the log; it has {', '.join(counts.index)}")]
         )
-    only_if = _only_if(file_data(base))
-    cal = estimate(parties, open_s, close_s, chosen, only_if)
     data = file_data(base)
+    cal = estimate(parties, open_s, close_s, chosen, _only_if(data))
     layout_file = Path(base).parent / data["layout"] if isinstance(data.get("layout"), str) else None
     layout_ref = os.path.relpath(layout_file, out.resolve().parent) if layout_file else None
     out.parent.mkdir(parents=True, exist_ok=True)

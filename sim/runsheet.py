@@ -106,11 +106,7 @@ def rule_guides(sheet: pd.DataFrame, ctx: Context) -> list[Action]:
         window = sheet.iloc[first : last + 1]
         worst = int(window["guides_needed"].sub(window["guides_rostered"]).idxmax())
         start = _slot_minute(sheet.at[first, "start"], ctx)
-        params = {
-            "n": int(max(short[first : last + 1])),
-            "from": sheet.at[first, "start"],
-            "to": _clock(ctx, _slot_minute(sheet.at[last, "start"], ctx) + 30),
-        }
+        params = {"n": int(max(short[first : last + 1])), **_window(sheet, first, last, ctx)}
         because = {
             "slot": sheet.at[worst, "start"],
             "needed": int(sheet.at[worst, "guides_needed"]),
@@ -123,6 +119,14 @@ def rule_guides(sheet: pd.DataFrame, ctx: Context) -> list[Action]:
     return out
 
 
+def _window(sheet: pd.DataFrame, first: int, last: int, ctx: Context) -> dict[str, str]:
+    """The clock times from the start of slot ``first`` to the end of slot ``last``."""
+    return {
+        "from": sheet.at[first, "start"],
+        "to": _clock(ctx, _slot_minute(sheet.at[last, "start"], ctx) + 30),
+    }
+
+
 def rule_release(sheet: pd.DataFrame, ctx: Context) -> list[Action]:
     """Free guides where the roster has several more than the plan for an hour or more."""
     spare = (sheet["guides_rostered"] - sheet["guides_needed"]).tolist()
@@ -131,11 +135,7 @@ def rule_release(sheet: pd.DataFrame, ctx: Context) -> list[Action]:
         if last - first + 1 < RELEASE_SLOTS:
             continue
         tightest = min(range(first, last + 1), key=lambda i: spare[i])
-        params = {
-            "n": int(spare[tightest]),
-            "from": sheet.at[first, "start"],
-            "to": _clock(ctx, _slot_minute(sheet.at[last, "start"], ctx) + 30),
-        }
+        params = {"n": int(spare[tightest]), **_window(sheet, first, last, ctx)}
         because = {
             "slot": sheet.at[tightest, "start"],
             "needed": int(sheet.at[tightest, "guides_needed"]),

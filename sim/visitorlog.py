@@ -178,9 +178,11 @@ def _weekday_type(date: str) -> str:
     return "weekend" if dt.date.fromisoformat(date).weekday() >= 5 else "weekday"
 
 
-def _clock(seconds: float) -> str:
+def _clock(seconds: float, with_seconds: bool = False) -> str:
+    """HH:MM, with :SS when asked or when the time is not on the minute."""
     whole = round(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}" + (f":{whole % 60:02d}" if whole % 60 else "")
+    tail = f":{whole % 60:02d}" if with_seconds or whole % 60 else ""
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}{tail}"
 
 
 def synthetic_day(log: pd.DataFrame, layout: Layout, open_s: float, date: str) -> pd.DataFrame:
@@ -221,7 +223,7 @@ def synthetic_day(log: pd.DataFrame, layout: Layout, open_s: float, date: str) -
     for name in TIME_COLUMNS:
         if name not in frame:
             frame[name] = np.nan
-        frame[name] = frame[name].map(lambda s: "" if s != s else _clock_s(s))
+        frame[name] = frame[name].map(lambda s: "" if s != s else _clock(s, with_seconds=True))
     frame["signed"] = np.where(frame["signing"] != "", "yes", "no")
     frame["left_unserved"] = frame.get("left_unserved", pd.Series(index=frame.index, dtype=object)).fillna(
         "no"
@@ -239,8 +241,3 @@ def synthetic_day(log: pd.DataFrame, layout: Layout, open_s: float, date: str) -
             "left_unserved",
         ]
     ]
-
-
-def _clock_s(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
