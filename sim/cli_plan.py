@@ -19,6 +19,7 @@ def plan(
     staff_reps: Annotated[
         int | None, typer.Option(min=2, help="replications per staffing evaluation (default: the scenario's)")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """The peak-day plan: staffing, congestion, evacuation and the run sheet, in one HTML report."""
     from sim.io import load_pair
@@ -48,9 +49,81 @@ def plan(
             frames=plan_tables(result, lang) | {"replications": replication_kpis(result.results)},
         )
     )
-    print_plan(result, lang, path)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(plan_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_plan(result, lang, path)
     if recorded:
         typer.echo(recorded, err=True)
+
+
+def _plain(value):
+    """JSON-ready: numpy scalars unwrapped, floats to 6 places, NaN and infinity as null."""
+    import math
+
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 6) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def plan_json(result) -> dict:
+    """The ``--json`` document of ``anchang plan``, with ids rather than display names.
+
+    The run sheet, the actions (rule, parameters, finding), the staff plan, the flags and the
+    evacuation at the busiest moment.
+    """
+    from sim.runsheet import clock_of
+
+    evac, staff = result.evacuation, result.staff
+    mean, low, high = evac.simulated.clearance
+    return _plain(
+        {
+            "scenario": result.scenario.name,
+            "layout": result.layout.name,
+            "replications": result.results.replications,
+            "seed": result.results.seed,
+            "staff_replications": staff.replications,
+            "run_sheet": result.sheet.to_dict("records"),
+            "actions": [
+                {
+                    "clock": clock_of(result.context, a),
+                    "minute": a.minute,
+                    "rule": a.rule,
+                    "params": a.params,
+                    "because": a.because,
+                }
+                for a in result.actions
+            ],
+            "staff": {
+                "guides": [int(g) for g in staff.guides.guides],
+                "roster_coverage": list(staff.roster.coverage),
+                "paid_hours": staff.roster.paid_hours,
+                "requirement_hours": staff.roster.requirement_hours,
+                "mean_tour_min": staff.guides.mean_tour_min,
+            },
+            "flags": result.congestion.flags.to_dict("records"),
+            "evacuation": {
+                "persons": int(sum(evac.occupants.values())),
+                "occupants": evac.occupants,
+                "simulated_s": mean,
+                "simulated_ci95": [low, high],
+                "lower_bound_s": evac.lower_bound_s,
+                "hydraulic_s": evac.hydraulic.clearance_s,
+                "governing_element": evac.governing_element,
+                "n_minus_1": evac.n_minus_1.to_dict("records"),
+                "rset": evac.rset.to_dict("records"),
+                "context": result.context.evacuation,
+            },
+        }
+    )
 
 
 def plan_tables(result, lang: str = "zh") -> dict:

@@ -222,7 +222,7 @@ def hydraulic(
     """
     graph = _escape_graph(layout, blocked, convention, widths or {})
     exits = _open_exits(layout, blocked)
-    reach = set(exits) & set(graph)
+    reach = sorted(set(exits) & set(graph))  # sorted: a set of ids iterates in a per-process order
     rev = graph.reverse(copy=False)
     dist, tree = nx.multi_source_dijkstra(rev, reach, weight="walk_s") if reach else ({}, {})
     people = {z: n for z, n in occupants.items() if n > 0}
