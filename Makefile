@@ -45,7 +45,7 @@ bench: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache
 
-# Regenerate the published JSON Schemas after changing sim/layout.py or sim/scenario.py.
+# Regenerate the published JSON Schemas after changing sim/model/layout.py or sim/model/scenario.py.
 schemas: $(VENV)/.base
 	$(BIN)/anchang schema layout > schemas/layout.schema.json
 	$(BIN)/anchang schema scenario > schemas/scenario.schema.json

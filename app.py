@@ -19,9 +19,10 @@ import yaml
 from matplotlib import pyplot as plt
 
 import sim
-from sim import editing, plots
-from sim.compare import compare as compare_variants
-from sim.io import with_base
+from sim.io.files import with_base
+from sim.plan import editing
+from sim.plan.compare import compare as compare_variants
+from sim.present import figures as plots
 
 ROOT = Path(__file__).parent
 LAYOUTS = {p.stem: p for p in sorted((ROOT / "layouts").glob("*.yaml"))}

@@ -28,15 +28,17 @@ from pathlib import Path
 
 import simpy
 
-from sim.codecheck import design_occupants
-from sim.demand import draw_parties
-from sim.engine import run_day
-from sim.evacuation import analyse, check_occupants
-from sim.io import load_layout, load_pair
-from sim.layout import Layout
-from sim.runner import default_workers, replicate, run
-from sim.scenario import Scenario
-from sim.staffing import plan_staff
+from sim.analysis.evacuation.codecheck import design_occupants
+from sim.analysis.evacuation.findings import analyse
+from sim.analysis.evacuation.occupants import check_occupants
+from sim.analysis.staffing.plan import plan_staff
+from sim.engine.day import run_day
+from sim.engine.demand import draw_parties
+from sim.io.files import load_layout, load_pair
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.runner.pool import default_workers
+from sim.runner.replications import replicate, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS, RATE_PER_MIN, MEAN_SERVICE_MIN, HOURS = 12, 10.0, 1.0, 20
@@ -264,7 +266,7 @@ def scaling_rows(layout: Layout, scenario: Scenario, reps: int = 200, pairs: int
     """
     from distributed import LocalCluster
 
-    from sim.runner import dask_executor
+    from sim.runner.dask import dask_executor
 
     def timed(**kwargs) -> float:
         start = time.perf_counter()

@@ -6,8 +6,8 @@ import copy
 import itertools
 from pathlib import Path
 
-from sim.layout import Layout
-from sim.scenario import Scenario
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

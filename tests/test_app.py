@@ -4,7 +4,7 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from sim import editing
+from sim.plan import editing
 
 streamlit = pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402

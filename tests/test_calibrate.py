@@ -9,10 +9,11 @@ import yaml
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.calibrate import calibrate, fit_dwell, fit_patience, synthetic_log
-from sim.distributions import Gamma
-from sim.io import load_pair
-from sim.visitorlog import clean, normalise
+from sim.analysis.calibration.estimate import calibrate, synthetic_log
+from sim.analysis.calibration.fit import fit_dwell, fit_patience
+from sim.io.files import load_pair
+from sim.io.visitorlog import clean, normalise
+from sim.model.distributions import Gamma
 
 SOURCE = ROOT / "scenarios" / "synthetic_log_source.yaml"
 LOG = ROOT / "logs" / "SYNTHETIC_visitor_log_weekday.csv"

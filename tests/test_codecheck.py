@@ -3,9 +3,9 @@
 import pytest
 from helpers import ROOT
 
-from sim.codecheck import check, design_occupants, failures, travel_distances
-from sim.io import load_layout
-from sim.layout import Layout
+from sim.analysis.evacuation.codecheck import check, design_occupants, failures, travel_distances
+from sim.io.files import load_layout
+from sim.model.layout import Layout
 
 
 def hall(door_m=1.5, corridor_m=1.2) -> Layout:

@@ -8,16 +8,19 @@ import numpy as np
 import pytest
 from helpers import ROOT, line_layout, scenario
 
-from sim import los
-from sim.compare import compare, flag_changes
-from sim.congestion import analyse, static_route_check, windows
-from sim.demand import Party, Visit
-from sim.engine import run_day
-from sim.eventlog import to_frame
-from sim.io import load_pair
-from sim.layout import Layout
-from sim.metrics import aggregate, summarise_day
-from sim.scenario import Congestion
+from sim.analysis.congestion.flags import windows
+from sim.analysis.congestion.report import analyse
+from sim.analysis.congestion.route import static_route_check
+from sim.engine.day import run_day
+from sim.engine.demand import Party, Visit
+from sim.io.files import load_pair
+from sim.metrics import los
+from sim.metrics.day import summarise_day
+from sim.metrics.stats import aggregate
+from sim.model.eventlog import to_frame
+from sim.model.layout import Layout
+from sim.model.settings import Congestion
+from sim.plan.compare import compare, flag_changes
 
 
 @pytest.mark.parametrize(
@@ -121,7 +124,7 @@ def test_counter_flow_where_the_route_doubles_back_and_none_on_a_one_way_loop(on
 
 
 def _parties(layout, sc, rep):
-    from sim.demand import draw_parties
+    from sim.engine.demand import draw_parties
 
     return draw_parties(layout, sc, seed=4, replication=rep)
 
@@ -185,8 +188,8 @@ def test_maps_and_timeline_render_headless_with_chinese_labels(national_day_pair
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    from sim import plots
-    from sim.runner import run
+    from sim.present import figures as plots
+    from sim.runner.replications import run
 
     layout, sc = national_day_pair
     report = analyse(run(layout, sc, replications=2, seed=1, workers=1), layout, sc)

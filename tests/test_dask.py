@@ -5,8 +5,9 @@ import pytest
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.io import load_pair
-from sim.runner import dask_executor, run
+from sim.io.files import load_pair
+from sim.runner.dask import dask_executor
+from sim.runner.replications import run
 
 distributed = pytest.importorskip("distributed")
 

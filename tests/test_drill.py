@@ -7,10 +7,11 @@ import pytest
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.compare import compare
-from sim.drill import Drill, Rain, apply, fire_drill, peak_clock, rain_profile
-from sim.io import load_pair
-from sim.runner import simulate
+from sim.engine.day import simulate
+from sim.io.files import load_pair
+from sim.model.drill import Drill, Rain
+from sim.plan.compare import compare
+from sim.plan.drill import apply, fire_drill, peak_clock, rain_profile
 
 NATIONAL_DAY = ROOT / "scenarios" / "national_day_peak.yaml"
 

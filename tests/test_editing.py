@@ -4,9 +4,9 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from sim import editing
-from sim.io import load_layout, load_pair
-from sim.problems import InputError
+from sim.core.problems import InputError
+from sim.io.files import load_layout, load_pair
+from sim.plan import editing
 
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
 

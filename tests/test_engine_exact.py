@@ -5,8 +5,8 @@ import math
 import pytest
 from helpers import line_layout, scenario
 
-from sim.demand import Party, Visit
-from sim.engine import run_day
+from sim.engine.day import run_day
+from sim.engine.demand import Party, Visit
 
 
 def party(pid, at, persons, patience=math.inf, priority=1, show=False):
@@ -142,7 +142,7 @@ def test_occupancy_cap_holds_parties_outside_until_someone_leaves():
 
 
 def test_a_day_that_can_never_finish_is_an_error_not_a_short_log():
-    from sim.problems import InputError
+    from sim.core.problems import InputError
 
     layout = line_layout(show_cap=2)  # two persons and a guide can never fit in the show unit
     with pytest.raises(InputError, match="still inside 24 h after closing"):

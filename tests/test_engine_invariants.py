@@ -6,8 +6,8 @@ from helpers import line_layout, scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import eventlog as ev
-from sim.runner import simulate
+from sim.engine.day import simulate
+from sim.model import eventlog as ev
 
 dwell = st.sampled_from(
     [

@@ -9,21 +9,17 @@ from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.codecheck import design_occupants
-from sim.egress import egress_network, simulate_egress
-from sim.evacuation import (
-    analyse,
-    check_occupants,
-    flow_network,
-    hydraulic,
-    lower_bound_s,
-    premovement_design_s,
-    simulated,
-)
-from sim.io import load_layout
-from sim.layout import Layout
-from sim.problems import InputError
-from sim.scenario import Evacuation
+from sim.analysis.evacuation.codecheck import design_occupants
+from sim.analysis.evacuation.egress import egress_network, simulate_egress
+from sim.analysis.evacuation.findings import analyse, premovement_design_s
+from sim.analysis.evacuation.hydraulic import hydraulic
+from sim.analysis.evacuation.lower_bound import flow_network, lower_bound_s
+from sim.analysis.evacuation.occupants import check_occupants
+from sim.analysis.evacuation.simulated import simulated
+from sim.core.problems import InputError
+from sim.io.files import load_layout
+from sim.model.layout import Layout
+from sim.model.settings import Evacuation
 
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
 IMMEDIATE = Evacuation(premovement={"dist": "fixed", "value_min": 0}, replications=3)

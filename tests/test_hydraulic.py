@@ -2,7 +2,14 @@
 
 import pytest
 
-from sim.hydraulic import effective_width, flow_time, specific_flow, speed, speed_after, walk_time
+from sim.analysis.evacuation.elements import (
+    effective_width,
+    flow_time,
+    specific_flow,
+    speed,
+    speed_after,
+    walk_time,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import sys
 import pytest
 from helpers import ROOT
 
-from sim.io import load_pair, validate_file
-from sim.problems import InputError
+from sim.core.problems import InputError
+from sim.io.files import load_pair, validate_file
 
 GOOD_LAYOUT = (ROOT / "layouts" / "one_floor_gallery.yaml").read_text(encoding="utf-8")
 GOOD_SCENARIO = (

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import eventlog as ev
-from sim.metrics import ci95, greet_stats, level_at, party_table, time_average
+from sim.metrics.day import greet_stats, party_table
+from sim.metrics.stats import ci95
+from sim.metrics.steps import level_at, time_average
+from sim.model import eventlog as ev
 
 
 def test_ci95_matches_the_t_interval():

@@ -3,8 +3,8 @@
 import pytest
 from helpers import ROOT
 
-from sim.io import load_pair
-from sim.runner import run
+from sim.io.files import load_pair
+from sim.runner.replications import run
 
 
 @pytest.mark.slow
@@ -24,7 +24,7 @@ def test_more_guides_never_raise_the_mean_greeting_wait():
 
 
 def test_same_seed_same_visitors_whatever_the_staffing():
-    from sim.demand import draw_parties
+    from sim.engine.demand import draw_parties
 
     layout, sc = load_pair(ROOT / "scenarios" / "national_day_peak.yaml")
     more = sc.model_copy(update={"guides": sc.guides.model_copy(update={"schedule": {sc.hours.open: 40}})})

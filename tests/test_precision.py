@@ -8,7 +8,7 @@ import pytest
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.runner import precise_enough, until_precise
+from sim.runner.precision import precise_enough, until_precise
 
 
 def normal_draws(mean: float, sd: float, seed: int = 1):

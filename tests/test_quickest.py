@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from sim.quickest import FlowNetwork, out_by, out_curve, quickest
+from sim.analysis.evacuation.quickest import FlowNetwork, out_by, out_curve, quickest
 
 
 def toy() -> FlowNetwork:

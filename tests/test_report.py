@@ -5,8 +5,9 @@ import re
 import pytest
 from helpers import ROOT
 
-from sim.io import load_pair
-from sim.report import TEXT, build_plan, render_html
+from sim.io.files import load_pair
+from sim.plan.peakday import build_plan
+from sim.present.report import TEXT, render_html
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 _BUILT = {}

@@ -3,9 +3,10 @@
 import pandas as pd
 from helpers import ROOT
 
-from sim.io import load_pair
-from sim.runner import run, simulate
-from sim.store import read_events
+from sim.engine.day import simulate
+from sim.io.files import load_pair
+from sim.runner.replications import run
+from sim.store.outputs import read_events
 
 
 def test_results_do_not_depend_on_the_number_of_workers(tmp_path):

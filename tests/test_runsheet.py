@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from sim import runsheet
-from sim.runsheet import Context
+from sim.plan import runsheet
+from sim.plan.runsheet import Context
 
 CTX = Context(
     open_min=9 * 60,

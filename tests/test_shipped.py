@@ -7,8 +7,8 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from sim.io import json_schema, load_layout, load_pair, with_base
-from sim.runner import run
+from sim.io.files import json_schema, load_layout, load_pair, with_base
+from sim.runner.replications import run
 
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

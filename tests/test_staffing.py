@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from helpers import ROOT
 
-from sim.layout import Layout
-from sim.problems import InputError
-from sim.queueing import servers_for, service_level
-from sim.roster import solve_roster
-from sim.runner import process_pool
-from sim.scenario import Scenario, Shift
-from sim.staffing import plan_guides
+from sim.analysis.staffing.guides import plan_guides
+from sim.analysis.staffing.queueing import servers_for, service_level
+from sim.analysis.staffing.roster import solve_roster
+from sim.core.problems import InputError
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.model.settings import Shift
+from sim.runner.pool import process_pool
 
 
 def point_layout() -> Layout:
@@ -222,8 +223,8 @@ def test_impossible_targets_are_refused(option, value, message):
 def test_posts_beyond_the_layout_are_reported():
     import pandas as pd
 
-    from sim.io import load_layout
-    from sim.posts import layout_shortfalls
+    from sim.analysis.staffing.posts import layout_shortfalls
+    from sim.io.files import load_layout
 
     layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")  # 3 reception desks, 4 signing desks
     posts = pd.DataFrame(

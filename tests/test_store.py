@@ -13,12 +13,12 @@ import yaml
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.io import file_data, load_pair
-from sim.provenance import inputs_of
-from sim.runner import run
-from sim.runstore import Record, RunStore, StoreBusy
-from sim.store import read_events
-from sim.sweep import load_sweep, run_sweep
+from sim.io.files import file_data, load_pair
+from sim.plan.sweep import load_sweep, run_sweep
+from sim.runner.replications import run
+from sim.store.outputs import read_events
+from sim.store.provenance import inputs_of
+from sim.store.runstore import Record, RunStore, StoreBusy
 
 WEEKDAY = ROOT / "scenarios" / "weekday.yaml"
 NATIONAL_DAY = ROOT / "scenarios" / "national_day_peak.yaml"
@@ -154,7 +154,7 @@ def test_runs_list_show_and_clear_messages(store, tmp_path):
 
 WRITER = """
 import sys
-from sim.runstore import Record, RunStore
+from sim.store.runstore import Record, RunStore
 store = RunStore(sys.argv[1])
 for i in range(int(sys.argv[2])):
     store.record(Record("run", [], seed=i, summary={"writer": sys.argv[3], "i": i}))

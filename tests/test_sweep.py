@@ -4,10 +4,11 @@ import pytest
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.io import load_pair
-from sim.problems import InputError
-from sim.runner import run
-from sim.sweep import SweepSpec, configurations, load_sweep, run_sweep, variant
+from sim.core.problems import InputError
+from sim.io.files import load_pair
+from sim.model.sweep import SweepSpec
+from sim.plan.sweep import configurations, load_sweep, run_sweep, variant
+from sim.runner.replications import run
 
 BASE = str(ROOT / "scenarios" / "national_day_peak.yaml")  # absolute: the sweep files live in tmp_path
 

@@ -12,10 +12,13 @@ import pytest
 from helpers import point_layout
 from scipy import integrate
 
-from sim import eventlog as ev
-from sim.metrics import ci95, day_grid, occupancy_grid, party_table
-from sim.runner import simulate
-from sim.scenario import Scenario
+from sim.engine.day import simulate
+from sim.metrics.day import party_table
+from sim.metrics.grid import day_grid
+from sim.metrics.occupancy import occupancy_grid
+from sim.metrics.stats import ci95
+from sim.model import eventlog as ev
+from sim.model.scenario import Scenario
 
 
 def erlang_c(c: int, a: float) -> float:

@@ -1,0 +1,1 @@
+"""The planners: staffing, congestion, evacuation and calibration."""

@@ -1,0 +1,1 @@
+"""Calibration from a visitor log: arrivals, party sizes, stages, dwells and patience."""

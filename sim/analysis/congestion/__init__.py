@@ -1,0 +1,1 @@
+"""Congestion and route analysis: level of service, flags, counter-flow and crossing."""

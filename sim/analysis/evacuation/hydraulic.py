@@ -1,0 +1,225 @@
+"""The hydraulic method (SFPE / IMO simplified) over the zones' escape routes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sim.analysis.evacuation.egress import (
+    escape_directions,
+)
+from sim.analysis.evacuation.elements import (
+    FS_MAX,
+    crowd_speed,
+    effective_width,
+    free_speed,
+    speed_after,
+)
+from sim.model.layout import SAFE_KINDS, Layout
+
+
+def _escape_graph(
+    layout: Layout, blocked: frozenset[str], convention: str, widths: dict[str, float]
+) -> nx.DiGraph:
+    """Directed passages usable in an evacuation, with their element, effective width and walk."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(z.id for z in layout.zones)
+    for u, v, p, element in escape_directions(layout, blocked):
+        clear = widths.get(p.pid, p.width_m)
+        width = effective_width(clear, element.split("_")[0], convention)
+        if width <= 0:
+            continue
+        graph.add_edge(
+            u, v, pid=p.pid, element=element, length_m=p.length_m, clear_m=clear, width_m=width,
+            walk_s=p.length_m / free_speed(element),
+        )  # fmt: skip
+    return graph
+
+
+def _open_exits(layout: Layout, blocked: frozenset[str]) -> frozenset[str]:
+    return frozenset(z.id for z in layout.zones if z.kind in SAFE_KINDS and z.id not in blocked)
+
+
+def _no_route(zones: list[str]) -> str:
+    return f"{', '.join(sorted(zones))}: people there cannot get out, no escape route to an open exit"
+
+
+@dataclass
+class Hydraulic:
+    """The hydraulic method's result."""
+
+    clearance_s: float
+    premovement_s: float
+    movement_s: float  # the longest route without pre-movement (Tt)
+    elements: pd.DataFrame  # one row per passage used
+    routes: pd.DataFrame  # one row per occupied zone
+    by_exit: pd.DataFrame
+    curve: pd.DataFrame  # t_s, remaining
+
+
+TIE = 0.05  # ways out whose walk is within 5% (or TIE_S) of the quickest count as equally quick
+
+
+TIE_S = 1.0
+
+
+def hydraulic(
+    layout: Layout,
+    occupants: dict[str, float],
+    premovement_s: float = 0.0,
+    convention: str = "imo",
+    blocked: frozenset[str] = frozenset(),
+    widths: dict[str, float] | None = None,
+) -> Hydraulic:
+    """The SFPE / IMO hydraulic calculation over the zones' escape routes.
+
+    Each zone's people take its quickest way out (the usual hand-calculation assignment, to the
+    nearest exit); where several ways are equally quick they divide by capacity.
+
+    Raises:
+        ValueError: if some occupants have no escape route.
+    """
+    graph = _escape_graph(layout, blocked, convention, widths or {})
+    exits = _open_exits(layout, blocked)
+    reach = sorted(set(exits) & set(graph))  # sorted: a set of ids iterates in a per-process order
+    rev = graph.reverse(copy=False)
+    dist, tree = nx.multi_source_dijkstra(rev, reach, weight="walk_s") if reach else ({}, {})
+    people = {z: n for z, n in occupants.items() if n > 0}
+    trapped = [z for z in people if z not in dist]
+    if trapped:
+        raise ValueError(_no_route(trapped))
+    ways = _ways_out(graph, dist, tree, exits)
+    carried = dict.fromkeys(dist, 0.0)
+    rows: dict[tuple[str, str], dict] = {}
+    for u in sorted((z for z in dist if z not in exits), key=lambda z: (-dist[z], -len(tree[z]))):
+        feeders = [r for (a, b), r in rows.items() if b == u]
+        carried[u] += people.get(u, 0.0)
+        if carried[u] <= 0:
+            continue
+        # The zone's own people are at its ways out at once; feeders arrive over their flow times.
+        arriving_s = max((f["flow_s"] for f in feeders), default=0.0)
+        for v, share in ways[u]:
+            rows[u, v] = _element(
+                graph.edges[u, v], u, v, carried[u] * share, arriving_s, people.get(u, 0) > 0
+            )
+            carried[v] += carried[u] * share
+    elements = pd.DataFrame(list(rows.values()))
+    routes, pieces = [], []
+    for zone, n in people.items():
+        paths = _paths(ways, zone, exits)
+        timed = []
+        for path, share in paths:
+            chain = [rows[a, b] for a, b in pairwise(path)]
+            walk = sum(r["walk_s"] for r in chain)
+            slowest = max(chain, key=lambda r: r["flow_s"])
+            timed.append((walk + slowest["flow_s"], walk, slowest, chain, share, path[-1]))
+            pieces.append((n * share, premovement_s + walk, premovement_s + walk + slowest["flow_s"]))
+        movement, walk, slowest, chain, _, _ = max(timed, key=lambda x: x[0])
+        routes.append(
+            {
+                "zone": zone, "persons": n,
+                "exit": ", ".join(f"{e} {sum(t[4] for t in timed if t[5] == e):.0%}" for e in
+                                  sorted({t[5] for t in timed})),
+                "route": " → ".join(r["element"] for r in chain), "walk_s": walk, "flow_s": slowest["flow_s"],
+                "governing": slowest["element"], "movement_s": movement, "total_s": premovement_s + movement,
+            }
+        )  # fmt: skip
+    routes_df = pd.DataFrame(routes)
+    if routes_df.empty:
+        return Hydraulic(0.0, premovement_s, 0.0, elements, routes_df, pd.DataFrame(), _curve([], 0.0))
+    into_exit = elements[elements["to"].isin(exits)]
+    by_exit = (
+        into_exit.groupby("to")
+        .agg(persons=("persons", "sum"), flow_p_s=("flow_p_s", "sum"), flow_s=("flow_s", "max"))
+        .reset_index()
+        .rename(columns={"to": "exit"})
+    )
+    movement = float(routes_df["movement_s"].max())
+    return Hydraulic(
+        premovement_s + movement,
+        premovement_s,
+        movement,
+        elements,
+        routes_df,
+        by_exit,
+        _curve(pieces, movement),
+    )
+
+
+def _ways_out(
+    graph: nx.DiGraph, dist: dict[str, float], tree: dict, exits: frozenset[str]
+) -> dict[str, list]:
+    """Zone → [(next zone, share)]: its quickest way out, or its equally quick ways.
+
+    Ways whose walk to an exit is within ``TIE`` of the quickest (people spread over a room use the
+    door nearest them) divide the zone's people in proportion to what each can carry: the
+    capacity of its narrowest element out to the exit. The next zone on the quickest way always
+    counts (even over a zero-length door); any other must be strictly nearer an exit, so the ways
+    never form a loop.
+    """
+
+    def capacity(edge: tuple[str, str]) -> float:
+        d = graph.edges[edge]
+        return FS_MAX[d["element"]] * d["width_m"]
+
+    ways = {}
+    for u in dist:
+        if u in exits:
+            continue
+        tie = max(TIE * dist[u], TIE_S)
+        options = [
+            v
+            for _, v, d in graph.out_edges(u, data=True)
+            if v == tree[u][-2]
+            or (v in dist and dist[v] < dist[u] and d["walk_s"] + dist[v] <= dist[u] + tie)
+        ]
+        necks = [min([capacity((u, v)), *(capacity(e) for e in pairwise(tree[v][::-1]))]) for v in options]
+        ways[u] = [(v, c / sum(necks)) for v, c in zip(options, necks, strict=True)]
+    return ways
+
+
+def _paths(ways: dict[str, list], zone: str, exits: frozenset[str]) -> list[tuple[list[str], float]]:
+    """Every way from ``zone`` to an exit over the split network, with the share that takes it."""
+    out, stack = [], [([zone], 1.0)]
+    while stack:
+        path, share = stack.pop()
+        if path[-1] in exits:
+            out.append((path, share))
+            continue
+        for v, w in ways[path[-1]]:
+            stack.append(([*path, v], share * w))
+    return out
+
+
+def _element(edge: dict, u: str, v: str, n: float, arriving_s: float, own: bool) -> dict:
+    """One element's hydraulic figures for ``n`` persons whose arrivals take ``arriving_s``."""
+    cap = FS_MAX[edge["element"]] * edge["width_m"]
+    flow_s = max(n / cap, arriving_s)
+    fc = n / flow_s
+    specific = fc / edge["width_m"]
+    row = "corridor" if edge["element"] in ("door", "outdoor") else edge["element"]
+    speed = speed_after(specific, row)
+    stream = specific / speed * edge["length_m"] * edge["width_m"]  # persons a steady stream holds
+    if 0 < n < stream:  # too few to form the stream: they walk at the speed of their own density
+        speed = max(speed, crowd_speed(n / (edge["length_m"] * edge["width_m"]), edge["element"]))
+    return {
+        "element": edge["pid"], "kind": edge["element"], "from": u, "to": v, "persons": n,
+        "clear_m": edge["clear_m"], "effective_m": round(edge["width_m"], 3), "capacity_p_s": cap,
+        "inflow_p_s": math.inf if own else (n / arriving_s if arriving_s else math.inf), "flow_p_s": fc,
+        "specific_flow": specific, "speed_m_s": speed, "walk_s": edge["length_m"] / speed, "flow_s": flow_s,
+        "capacity_flow_s": n / cap, "queue_s": flow_s - arriving_s,
+    }  # fmt: skip
+
+
+def _curve(pieces: list[tuple[float, float, float]], horizon: float) -> pd.DataFrame:
+    """People still inside over time when each piece of ``n`` leaves evenly between two times."""
+    end = max([b for _, _, b in pieces], default=horizon)
+    t = np.linspace(0.0, max(end, 1.0), 200)
+    total = sum(n for n, _, _ in pieces)
+    out = sum(n * np.clip((t - a) / max(b - a, 1e-9), 0.0, 1.0) for n, a, b in pieces) if pieces else 0 * t
+    return pd.DataFrame({"t_s": t, "remaining": total - out})

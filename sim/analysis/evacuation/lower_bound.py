@@ -1,0 +1,78 @@
+"""The lower bound: the quickest evacuation the capacities allow, as a time-expanded max flow."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.evacuation.egress import (
+    HOLD_P_M2,
+    escape_directions,
+)
+from sim.analysis.evacuation.elements import (
+    FS_MAX,
+    fastest_speed,
+)
+from sim.analysis.evacuation.hydraulic import _open_exits
+from sim.analysis.evacuation.quickest import FlowNetwork, out_curve, quickest
+from sim.model.layout import SAFE_KINDS, Layout
+
+
+def flow_network(
+    layout: Layout,
+    occupants: dict[str, float],
+    period_s: float = 5.0,
+    blocked: frozenset[str] = frozenset(),
+    widths: dict[str, float] | None = None,
+) -> FlowNetwork:
+    """Zones and passages as a time-expanded flow model; ``blocked`` exits take nobody.
+
+    Capacities are the code flows (Fs,max × clear width: 1.3 p/(s·m) on the level, 1.1 down and
+    0.88 up stairs; IMO MSC.1/Circ.1238 Table 1.2), rounded up to whole persons per period; a
+    passage takes the whole periods the fastest
+    walker here needs, rounded down; a zone holds 3.8 p/m² (or its initial occupants if more).
+    """
+    widths = widths or {}
+    capacity = {
+        z.id: (
+            math.inf
+            if z.area_m2 is None or z.kind in SAFE_KINDS
+            else max(z.area_m2 * HOLD_P_M2, occupants.get(z.id, 0.0))
+        )
+        for z in layout.zones
+    }
+    arcs = []
+    for u, v, p, element in escape_directions(layout, blocked):
+        # Whole persons: a passage whose entry admits one person every 1/c seconds lets at
+        # most ceil(c·Δ) start in any period of Δ seconds.
+        flow = math.ceil(FS_MAX[element] * widths.get(p.pid, p.width_m) * period_s - 1e-9)
+        walk = p.length_m / fastest_speed(element)
+        arcs.append((u, v, flow, math.floor(walk / period_s)))  # round down: still a lower bound
+    return FlowNetwork(dict(occupants), capacity, arcs, _open_exits(layout, blocked))
+
+
+def lower_bound_s(
+    layout: Layout,
+    occupants: dict[str, float],
+    period_s: float = 5.0,
+    blocked: frozenset[str] = frozenset(),
+    widths: dict[str, float] | None = None,
+) -> float:
+    """The quickest everyone can be out (seconds), resolved to ``period_s``.
+
+    Raises:
+        ValueError: if some occupants have no escape route.
+    """
+    return quickest(flow_network(layout, occupants, period_s, blocked, widths)) * period_s
+
+
+def lower_bound_curve(
+    layout: Layout, occupants: dict[str, float], period_s: float, periods: int
+) -> pd.DataFrame:
+    """People still inside at the end of each period on a quickest evacuation."""
+    net = flow_network(layout, occupants, period_s)
+    curves = out_curve(net, periods)
+    out = np.sum([np.asarray(c) for c in curves.values()], axis=0) if curves else np.zeros(periods + 1)
+    return pd.DataFrame({"t_s": np.arange(periods + 1) * period_s, "remaining": net.people - out})

@@ -1,0 +1,1 @@
+"""The staffing planner: guides per half hour, the roster, the other posts."""

@@ -1,0 +1,342 @@
+"""``anchang runs list | show | compare | export`` (front end only): the run store, read back."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+runs_app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="The run store: list, show, compare and export runs."
+)
+
+RunId = Annotated[int, typer.Argument(help="run id (see `anchang runs list`)")]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout")]
+
+
+def _store():
+    from sim.core.problems import InputError, Problem
+    from sim.store.runstore import RunStore, chosen_store
+
+    path = chosen_store()
+    if path is None:
+        raise InputError([Problem("--store", "recording is off; name a store file to read")])
+    return RunStore(path)
+
+
+@runs_app.command("list")
+def list_runs(
+    limit: Annotated[int, typer.Option(min=0, help="newest this many (0: all)")] = 20,
+    command: Annotated[str | None, typer.Option(help="only run, staff, evac, plan or sweep")] = None,
+    configs: Annotated[bool, typer.Option(help="include each sweep configuration")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The stored runs, newest first: id, time, command, status, inputs and headline."""
+    store = _store()
+    table = store.runs(limit or None, command, children=configs)
+    if as_json:
+        typer.echo(table.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    view = Table("id", "started (UTC)", "command", "status", "scenario", "layout", "seed", "reps", "headline")
+    for row in table.itertuples():
+        status = row.status if _missing(row.total) else f"{row.status} {row.children}/{row.total}"
+        view.add_row(
+            str(row.run_id), f"{row.started:%Y-%m-%d %H:%M}", row.command, status, _text(row.scenario),
+            _text(row.layout), _text(row.seed), _text(row.replications), _text(row.headline),
+        )  # fmt: skip
+    _console().print(view)
+    typer.echo(f"{len(table)} runs in {store}")
+
+
+@runs_app.command()
+def show(run_id: RunId, as_json: AsJson = False) -> None:
+    """One run: what ran, on which inputs and code, its KPIs and the tables kept."""
+    store = _store()
+    run = store.get(run_id)
+    kpis = store.frame(run_id, "kpis") if "kpis" in run["frames"] else None
+    children = store.children(run_id) if run["total"] is not None else None
+    if as_json:
+        document = {k: v for k, v in run.items() if k != "inputs"} | {
+            "inputs": {k: {"file": v["file"], "hash": v["hash"]} for k, v in run["inputs"].items()},
+            "kpis": None if kpis is None else json.loads(kpis.to_json(orient="records")),
+            "configurations": None if children is None else list(children["summary"]),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        return
+    console = _console()
+    console.print(f"[bold]Run {run_id}[/]: {run['command']}, {run['status']}")
+    for label, value in _facts(run):
+        console.print(f"  {label:<13} {value}")
+    if kpis is not None:
+        console.print(_kpi_table(kpis))
+    if children is not None:
+        console.print(_children_table(children, run))
+    if run["frames"]:
+        console.print("  tables: " + ", ".join(f"{n} ({r} rows)" for n, r in run["frames"].items()))
+
+
+def _facts(run: dict) -> list[tuple[str, str]]:
+    facts = [
+        ("started", f"{run['started']:%Y-%m-%d %H:%M:%S} UTC"),
+        ("finished", "-" if run["finished"] is None else f"{run['finished']:%Y-%m-%d %H:%M:%S} UTC"),
+        ("code", run["code_version"]),
+        ("seed", _text(run["seed"])),
+        ("replications", _text(run["replications"])),
+    ]
+    for kind, item in run["inputs"].items():
+        name = run.get(f"{kind}_name") or ""
+        facts.append((kind, f"{name}  {item['file'] or ''}  sha256 {item['hash'][:12]}"))
+    if run["args"]:
+        facts.append(
+            ("options", ", ".join(f"{k}={v}" for k, v in run["args"].items() if v not in (None, False)))
+        )
+    if run["headline"]:
+        facts.append(("headline", run["headline"]))
+    if run["events"]:
+        facts.append(("event log", run["events"]))
+    return facts
+
+
+def _kpi_table(kpis):
+    from rich.table import Table
+
+    view = Table("KPI", "mean", "95% CI", title="KPIs (means across replications)")
+    for row in kpis.itertuples():
+        view.add_row(row.metric, _fmt(row.mean), f"{_fmt(row.ci_low)} – {_fmt(row.ci_high)}")
+    return view
+
+
+def _children_table(children, run: dict):
+    from rich.table import Table
+
+    rows = list(children["summary"])
+    columns = [c for c in rows[0] if not c.endswith(("_ci_low", "_ci_high"))] if rows else []
+    view = Table("#", *columns, title=f"configurations kept: {len(rows)}/{run['total']}")
+    for index, row in zip(children["config_index"], rows, strict=True):
+        view.add_row(str(index), *[_with_ci(row, c) for c in columns])
+    return view
+
+
+def _with_ci(row: dict, column: str) -> str:
+    if f"{column}_ci_low" in row:
+        return f"{_fmt(row[column])} [{_fmt(row[column + '_ci_low'])}, {_fmt(row[column + '_ci_high'])}]"
+    return _text(row[column])
+
+
+@runs_app.command()
+def compare(first: RunId, second: RunId, as_json: AsJson = False) -> None:
+    """Two runs side by side: what differs in their inputs, then their KPIs with 95% CIs."""
+    store = _store()
+    a, b = store.get(first), store.get(second)
+    inputs = _input_differences(a, b)
+    setup = {k: (a[k], b[k]) for k in ("command", "seed", "replications", "code_version") if a[k] != b[k]}
+    kpis = _kpi_comparison(store, a, b)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "runs": [first, second],
+                    "setup": setup,
+                    "inputs": inputs,
+                    "kpis": json.loads(kpis.to_json(orient="records")),
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+        return
+    console = _console()
+    console.print(f"[bold]Run {first}[/] ({a['command']}) against [bold]run {second}[/] ({b['command']})")
+    for key, (x, y) in setup.items():
+        console.print(f"  {key}: {x} → {y}")
+    for kind, changes in inputs.items():
+        if not changes:
+            console.print(f"  {kind}: same content")
+        for path, (x, y) in list(changes.items())[:30]:
+            console.print(f"  {kind}.{path}: {_short(x)} → {_short(y)}")
+        if len(changes) > 30:
+            console.print(f"  {kind}: … {len(changes) - 30} more differences")
+    if kpis.empty:
+        console.print("No KPIs in common.")
+        return
+    from rich.table import Table
+
+    if "paired_low" in kpis:
+        _print_paired(console, kpis, first, second)
+        return
+    view = Table("KPI", f"run {first}", f"run {second}", "difference", "CIs overlap", title="KPIs, 95% CIs")
+    for row in kpis.itertuples():
+        view.add_row(
+            row.metric, f"{_fmt(row.mean_a)} [{_fmt(row.low_a)}, {_fmt(row.high_a)}]",
+            f"{_fmt(row.mean_b)} [{_fmt(row.low_b)}, {_fmt(row.high_b)}]", _fmt(row.difference),
+            "yes" if row.overlap else "[bold]no[/]",
+        )  # fmt: skip
+    console.print(view)
+    console.print(
+        "Different seeds: separate CIs that do not overlap mean a clear difference; overlapping ones do "
+        "not rule one out."
+    )
+
+
+def _print_paired(console, kpis, first: int, second: int) -> None:
+    from rich.table import Table
+
+    pairs = int(kpis["pairs"].dropna().iloc[0])
+    view = Table(
+        "KPI", f"run {first}", f"run {second}", "B − A [paired 95% CI]",
+        title=f"KPIs; the same seed, so B − A is paired over {pairs} replications",
+    )  # fmt: skip
+    for row in kpis.itertuples():
+        clear = row.paired_low > 0 or row.paired_high < 0
+        difference = f"{_fmt(row.paired_difference)} [{_fmt(row.paired_low)}, {_fmt(row.paired_high)}]"
+        view.add_row(
+            row.metric,
+            f"{_fmt(row.mean_a)}",
+            f"{_fmt(row.mean_b)}",
+            f"[bold]{difference}[/]" if clear else difference,
+        )
+    console.print(view)
+    console.print("In bold: the paired CI excludes zero, a real difference rather than noise.")
+
+
+def _input_differences(a: dict, b: dict) -> dict[str, dict[str, tuple[Any, Any]]]:
+    import yaml
+
+    out = {}
+    for kind in sorted(set(a["inputs"]) | set(b["inputs"])):
+        x, y = a["inputs"].get(kind), b["inputs"].get(kind)
+        if x is None or y is None:
+            out[kind] = {"(file)": (x and x["file"], y and y["file"])}
+        elif x["hash"] == y["hash"]:
+            out[kind] = {}
+        else:
+            found = _diff(yaml.safe_load(x["text"]), yaml.safe_load(y["text"]))
+            out[kind] = {k: v for k, v in found.items() if k != "layout"}  # where the layout file was
+    return out
+
+
+def _diff(x: Any, y: Any, path: str = "") -> dict[str, tuple[Any, Any]]:
+    """Dotted paths where two documents differ."""
+    if isinstance(x, dict) and isinstance(y, dict):
+        found = {}
+        for key in list(x) + [k for k in y if k not in x]:
+            found |= _diff(x.get(key), y.get(key), f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        found = {}
+        for i, (u, v) in enumerate(zip(x, y, strict=True)):
+            found |= _diff(u, v, f"{path}[{i}]")
+        return found
+    return {} if x == y else {path or "(root)": (x, y)}
+
+
+def _kpi_comparison(store, a: dict, b: dict):
+    import pandas as pd
+
+    if "kpis" not in a["frames"] or "kpis" not in b["frames"]:
+        return pd.DataFrame(columns=["metric"])
+    x = store.frame(a["run_id"], "kpis")[["metric", "mean", "ci_low", "ci_high"]]
+    y = store.frame(b["run_id"], "kpis")[["metric", "mean", "ci_low", "ci_high"]]
+    both = x.merge(y, on="metric", suffixes=("_a", "_b"))
+    both.columns = ["metric", "mean_a", "low_a", "high_a", "mean_b", "low_b", "high_b"]
+    both["difference"] = both["mean_b"] - both["mean_a"]
+    both["overlap"] = (both["low_a"] <= both["high_b"]) & (both["low_b"] <= both["high_a"])
+    paired = _paired(store, a, b)
+    return both.merge(paired, on="metric", how="left") if paired is not None else both
+
+
+def _paired(store, a: dict, b: dict):
+    """B − A replication by replication, when both ran the same seed (common random numbers).
+
+    The differences' own CI is far narrower than two separate CIs: the days are the same days.
+    """
+    import pandas as pd
+
+    from sim.metrics.stats import ci95
+
+    if a["seed"] != b["seed"] or "replications" not in a["frames"] or "replications" not in b["frames"]:
+        return None
+    x = store.frame(a["run_id"], "replications").set_index("replication")
+    y = store.frame(b["run_id"], "replications").set_index("replication")
+    common = x.index.intersection(y.index)
+    if len(common) < 2:
+        return None
+    rows = []
+    for metric in x.columns.intersection(y.columns):
+        mean, low, high = ci95((y.loc[common, metric] - x.loc[common, metric]).to_numpy(dtype=float))
+        rows.append({"metric": metric, "paired_difference": mean, "paired_low": low, "paired_high": high,
+                     "pairs": len(common)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@runs_app.command()
+def export(
+    run_id: RunId,
+    out: Annotated[Path | None, typer.Option(help="folder (default: results/run_<id>)")] = None,
+) -> None:
+    """Write a run out: scenario.yaml and layout.yaml that run again, run.json, tables and log."""
+    import yaml
+
+    from sim.io.files import to_yaml
+
+    store = _store()
+    run = store.get(run_id)
+    folder = out or Path("results") / f"run_{run_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = run["inputs"]
+    if "scenario" in inputs:
+        scenario = yaml.safe_load(inputs["scenario"]["text"])
+        scenario.pop("based_on", None)  # its base is merged in already
+        if "layout" in inputs:
+            scenario["layout"] = "layout.yaml"
+        (folder / "scenario.yaml").write_text(to_yaml(scenario), "utf-8")
+    if "layout" in inputs:
+        (folder / "layout.yaml").write_text(inputs["layout"]["text"], "utf-8")
+    meta = {k: v for k, v in run.items() if k != "inputs"} | {
+        "inputs": {k: {"file": v["file"], "sha256": v["hash"]} for k, v in inputs.items()}
+    }
+    (folder / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str), "utf-8")
+    from sim.store.outputs import write_frames
+
+    write_frames(store.frames(run_id), folder)
+    if run["total"] is not None:
+        import pandas as pd
+
+        children = store.children(run_id)
+        pd.DataFrame(list(children["summary"])).to_csv(
+            folder / "sweep.csv", index=False, encoding="utf-8-sig"
+        )
+    if run["events"] and Path(run["events"]).is_file():
+        shutil.copyfile(run["events"], folder / "events.parquet")
+    typer.echo(f"Run {run_id} written to {folder}/: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+
+
+def _console():
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "<NA>"
+
+
+def _text(value: Any) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _fmt(value: Any) -> str:
+    return "–" if _missing(value) else f"{float(value):.4g}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"

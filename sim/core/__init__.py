@@ -1,0 +1,1 @@
+"""Small leaves every layer may use: clock times, input problems, random streams, plain values for JSON."""

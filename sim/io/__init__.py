@@ -1,0 +1,1 @@
+"""Reading input files: layouts and scenarios (YAML, variants), visitor logs."""

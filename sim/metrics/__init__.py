@@ -1,0 +1,1 @@
+"""Event log to tidy tables, and statistics across replications."""

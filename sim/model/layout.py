@@ -1,0 +1,162 @@
+"""Gallery layout: zones (nodes) and passages (edges), validated once, then frozen.
+
+A layout is a directed graph. Zones carry their area and the resources their kind needs
+(desks, sand-table places, negotiation tables, a show unit's person limit); passages carry a
+length and a clear width and may be one-way. Positions (metres) let front ends draw it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
+
+ZoneKind = Literal[
+    "entrance", "reception", "lounge", "sand_table", "show_unit", "negotiation",
+    "signing", "payment", "restroom", "corridor", "stair", "exit", "other",
+]  # fmt: skip
+
+
+PassageKind = Literal["corridor", "door", "stair", "outdoor", "shuttle"]
+
+
+# The resource each kind needs, and the kinds each resource field belongs to.
+REQUIRED_FIELD = {
+    "reception": "desks",
+    "signing": "desks",
+    "payment": "desks",
+    "sand_table": "places",
+    "negotiation": "tables",
+    "show_unit": "max_persons",
+}
+
+
+FIELD_KINDS = {
+    "desks": {"reception", "signing", "payment"},
+    "places": {"sand_table"},
+    "tables": {"negotiation"},
+    "seats": {"lounge", "negotiation", "sand_table", "other"},
+    "visitor_exit": {"exit"},
+}
+
+
+# Zones without floor area of their own: the forecourt outside a door, the outside beyond an exit.
+AREA_OPTIONAL = {"entrance", "exit"}
+
+
+# Visitors walk *through* only these (open-plan) kinds on the way somewhere else; they never cut
+# through a show unit, the signing office, the cashier or the restrooms.
+TRANSIT_KINDS = frozenset(
+    {"entrance", "reception", "lounge", "sand_table", "negotiation", "corridor", "stair", "other"}
+)
+
+
+SAFE_KINDS = frozenset({"exit", "entrance"})  # outside: reaching one means out of the building
+
+
+_ID = r"^[A-Za-z0-9_\-]+$"
+
+
+_MODEL = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Zone(BaseModel):
+    """A zone: an area where visitors are, with the resources its kind needs."""
+
+    model_config = _MODEL
+    id: str = Field(pattern=_ID, description="unique id (letters, digits, _ and -)")
+    name: str | None = Field(None, description="display name, Chinese or English")
+    kind: ZoneKind
+    area_m2: float | None = Field(None, gt=0, description="floor area for density (m²)")
+    xy: tuple[float, float] = Field(description="position of the zone's centre, metres")
+    floor: int = Field(1, description="storey (1 = ground floor)")
+    desks: int | None = Field(None, ge=1, description="service desks (reception, signing, payment)")
+    places: int | None = Field(None, ge=1, description="parties served at once at the sand table")
+    tables: int | None = Field(None, ge=1, description="negotiation tables")
+    seats: int | None = Field(None, ge=0, description="seats (information only)")
+    max_persons: int | None = Field(
+        None, ge=1, description="persons allowed inside at once (required for show units)"
+    )
+    visitor_exit: bool = Field(False, description="exit zones only: visitors leave this way daily")
+    security_posts: int = Field(0, ge=0, description="fixed security posts (保安岗) at this zone")
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Display name, falling back to the id."""
+        return self.name or self.id
+
+
+class Passage(BaseModel):
+    """A passage between two zones: corridor, door, stair, outdoor path or shuttle."""
+
+    model_config = _MODEL
+    id: str | None = Field(None, pattern=_ID, description="optional id; default 'from-to'")
+    from_: str = Field(alias="from", description="zone id at one end")
+    to: str = Field(description="zone id at the other end")
+    kind: PassageKind
+    length_m: float = Field(ge=0, description="walking length (along the slope for stairs)")
+    width_m: float = Field(gt=0, description="clear width, metres")
+    one_way: bool = Field(False, description="true: only from 'from' to 'to'")
+    seats: int | None = Field(None, ge=1, description="shuttle: seats per vehicle")
+    vehicles: int | None = Field(None, ge=1, description="shuttle: vehicles in service")
+    round_trip_min: float | None = Field(None, gt=0, description="shuttle: minutes per round trip")
+    note: str | None = None
+
+    @property
+    def pid(self) -> str:
+        """Passage id."""
+        return self.id or f"{self.from_}-{self.to}"
+
+    @property
+    def headway_s(self) -> float:
+        """Shuttle: seconds between departures from one stop."""
+        return 60.0 * (self.round_trip_min or 0.0) / (self.vehicles or 1)
+
+
+class Layout(BaseModel):
+    """A gallery layout."""
+
+    model_config = _MODEL
+    name: str = Field(description="layout name")
+    description: str | None = Field(None, description="dimensions and where the numbers come from")
+    zones: list[Zone] = Field(min_length=1)
+    passages: list[Passage] = Field(min_length=1)
+
+    @cached_property
+    def zone(self) -> dict[str, Zone]:
+        """Zones by id."""
+        return {z.id: z for z in self.zones}
+
+    @cached_property
+    def passage(self) -> dict[str, Passage]:
+        """Passages by id."""
+        return {p.pid: p for p in self.passages}
+
+    def zones_of(self, kind: str) -> list[Zone]:
+        """Zones of one kind, in file order."""
+        return [z for z in self.zones if z.kind == kind]
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Directed graph: zone attributes on nodes, passage attributes on edges."""
+        return build_graph(self)
+
+
+def build_graph(layout: Layout) -> nx.DiGraph:
+    """Build the directed zone graph; a two-way passage becomes two edges."""
+    graph = nx.DiGraph()
+    for zone in layout.zones:
+        graph.add_node(zone.id, kind=zone.kind, area_m2=zone.area_m2, zone=zone)
+    for passage in layout.passages:
+        ends = [(passage.from_, passage.to)]
+        if not passage.one_way:
+            ends.append((passage.to, passage.from_))
+        for origin, destination in ends:
+            graph.add_edge(
+                origin, destination, pid=passage.pid, kind=passage.kind,
+                length_m=passage.length_m, width_m=passage.width_m, passage=passage,
+            )  # fmt: skip
+    return graph

@@ -1,0 +1,199 @@
+"""Editing layouts and scenarios as tables (for the app): file data ↔ tables, and validation.
+
+The app shows zones, passages, the arrival profile and the guide schedule as editable tables.
+These functions turn the YAML data into those tables and back, and validate the result with the
+same models and checks the command line uses, so the app holds no model logic of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from sim.core.problems import InputError, Problem
+from sim.io.files import with_base
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.model.scenario_checks import check_pair, check_scenario
+
+MAX_UPLOAD_BYTES = 512 * 1024
+ZONE_COLUMNS = ["id", "name", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
+                "max_persons", "visitor_exit", "security_posts", "note"]  # fmt: skip
+PASSAGE_COLUMNS = ["id", "from", "to", "kind", "length_m", "width_m", "one_way", "seats", "vehicles",
+                   "round_trip_min", "note"]  # fmt: skip
+
+
+def read_upload(name: str, content: bytes) -> dict:
+    """A layout or scenario from an uploaded file: YAML only, size-limited, safely loaded.
+
+    Raises:
+        InputError: for a wrong type, an oversized file, or YAML that does not parse.
+    """
+    from sim.io.files import read_yaml
+
+    if not name.lower().endswith((".yaml", ".yml")):
+        raise InputError([Problem("", "only YAML files (.yaml, .yml) can be uploaded")], name)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            [Problem("", f"file is {len(content) // 1024} KiB; at most {MAX_UPLOAD_BYTES // 1024} KiB")], name
+        )
+    data, _ = read_yaml(content, name)
+    if not isinstance(data, dict):
+        raise InputError([Problem("", "expected a layout or scenario mapping at the top level")], name)
+    return data
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def layout_tables(data: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Zones and passages of layout data as tables."""
+    zones = []
+    for z in data.get("zones", []):
+        x, y = (z.get("xy") or [0, 0])[:2]
+        zones.append({c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y")} | {"x": x, "y": y})
+    passages = [{c: p.get(c) for c in PASSAGE_COLUMNS} for p in data.get("passages", [])]
+    return pd.DataFrame(zones, columns=ZONE_COLUMNS), pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
+
+
+def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) -> dict:
+    """Layout data with the tables' zones and passages (empty cells leave a field out)."""
+    out = {k: v for k, v in base.items() if k not in ("zones", "passages")}
+    out["zones"] = []
+    for row in zones.to_dict("records"):
+        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y")}
+        zone = {k: v for k, v in zone.items() if v is not None and v != ""}
+        for key in ("floor", "desks", "places", "tables", "seats", "max_persons", "security_posts"):
+            if key in zone and float(zone[key]).is_integer():
+                zone[key] = int(zone[key])
+        zone["xy"] = [float(_clean(row.get("x")) or 0.0), float(_clean(row.get("y")) or 0.0)]
+        if not zone.get("visitor_exit"):
+            zone.pop("visitor_exit", None)
+        out["zones"].append(zone)
+    out["passages"] = []
+    for row in passages.to_dict("records"):
+        passage = {k: _clean(v) for k, v in row.items()}
+        passage = {k: v for k, v in passage.items() if v is not None and v != ""}
+        if not passage.get("one_way"):
+            passage.pop("one_way", None)
+        for key in ("seats", "vehicles"):
+            if key in passage and float(passage[key]).is_integer():
+                passage[key] = int(passage[key])
+        out["passages"].append(passage)
+    return out
+
+
+def validate_layout(data: dict, source: str = "layout") -> tuple[Layout | None, list[str]]:
+    """The layout, or the problems (one line each, as the CLI prints them)."""
+    from sim.io.files import parse
+
+    try:
+        return parse(Layout, data, None, source), []
+    except InputError as exc:
+        return None, [p.render(source) for p in exc.problems]
+
+
+def profile_table(data: dict) -> pd.DataFrame:
+    """The arrival profile: clock time and relative intensity."""
+    profile = data.get("demand", {}).get("profile", {})
+    return pd.DataFrame({"clock": list(profile), "weight": [float(v) for v in profile.values()]})
+
+
+def schedule_table(data: dict) -> pd.DataFrame:
+    """The guide schedule: clock time and guides on duty from then."""
+    schedule = data.get("guides", {}).get("schedule", {})
+    return pd.DataFrame({"clock": list(schedule), "guides": [int(v) for v in schedule.values()]})
+
+
+def party_table(data: dict) -> pd.DataFrame:
+    """Party sizes and their shares."""
+    sizes = data.get("demand", {}).get("party_size", {})
+    return pd.DataFrame({"size": [int(k) for k in sizes], "share": [float(v) for v in sizes.values()]})
+
+
+def stage_table(data: dict) -> pd.DataFrame:
+    """Journey stages: probability and dwell time (mean and CV where the distribution has them)."""
+    rows = []
+    for stage in data.get("journey", {}).get("stages", []):
+        dwell = stage.get("dwell") or {}
+        rows.append({"id": stage.get("id"), "kind": stage.get("kind"), "probability": stage.get("probability", 1.0),
+                     "dwell": dwell.get("dist"), "mean_min": dwell.get("mean_min"), "cv": dwell.get("cv")})  # fmt: skip
+    return pd.DataFrame(rows, columns=["id", "kind", "probability", "dwell", "mean_min", "cv"])
+
+
+def scenario_with(data: dict, profile: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None,
+                  parties: pd.DataFrame | None = None, stages: pd.DataFrame | None = None,
+                  **sections: Any) -> dict:  # fmt: skip
+    """Scenario data with edited tables (profile, guide schedule, party sizes, stages) or sections."""
+    out = {**data, **{k: v for k, v in sections.items() if v is not None}}
+    if profile is not None:
+        rows = profile.dropna().to_dict("records")
+        out["demand"] = {
+            **out.get("demand", {}),
+            "profile": {str(r["clock"]): float(r["weight"]) for r in rows},
+        }
+    if parties is not None:
+        rows = parties.dropna().to_dict("records")
+        out["demand"] = {
+            **out.get("demand", {}),
+            "party_size": {int(r["size"]): float(r["share"]) for r in rows},
+        }
+    if stages is not None:
+        edited = []
+        for stage, row in zip(
+            out.get("journey", {}).get("stages", []), stages.to_dict("records"), strict=False
+        ):
+            stage = {**stage}
+            if _clean(row.get("probability")) is not None:
+                stage["probability"] = float(row["probability"])
+            dwell = dict(stage.get("dwell") or {})
+            for key in ("mean_min", "cv"):
+                if key in dwell and _clean(row.get(key)) is not None:
+                    dwell[key] = float(row[key])
+            if dwell:
+                stage["dwell"] = dwell
+            edited.append(stage)
+        out["journey"] = {**out.get("journey", {}), "stages": edited}
+    if schedule is not None:
+        rows = schedule.dropna().to_dict("records")
+        out["guides"] = {
+            **out.get("guides", {}),
+            "schedule": {str(r["clock"]): int(r["guides"]) for r in rows},
+        }
+    return out
+
+
+def validate_scenario(
+    data: dict, layout: Layout | None, source: str = "scenario", base_path: str | None = None
+) -> tuple[Scenario | None, list[str]]:
+    """The scenario checked on its own and against the layout, or the problems."""
+    from pathlib import Path
+
+    from sim.io.files import parse
+
+    try:
+        if data.get("based_on") and base_path is not None:
+            data = with_base(dict(data), Path(base_path))
+        scenario = parse(Scenario, data, None, source)
+    except InputError as exc:
+        return None, [p.render(source) for p in exc.problems]
+    problems = check_scenario(scenario)
+    if layout is not None:
+        problems += check_pair(layout, scenario)
+    if problems:
+        return None, [p.render(source) for p in problems]
+    return scenario, []
+
+
+def to_yaml(data: dict) -> str:
+    """YAML text for a download (UTF-8, Chinese kept readable, clock keys quoted)."""
+    from sim.io.files import to_yaml as dump
+
+    return dump(data)

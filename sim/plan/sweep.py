@@ -1,0 +1,227 @@
+"""Parameter sweeps: every configuration of a base scenario on common random numbers, one tidy table.
+
+A sweep file names a base scenario and axes. Each axis is a dotted path into the scenario file
+(``guides.schedule.10:00``, ``demand.parties``, ``policies.batch_admission.persons``) with a list
+of values; the axis ``layout`` takes layout files. ``mode: grid`` runs every combination,
+``mode: list`` pairs the axes' values position by position. Every configuration runs on the same
+seed, so differences between rows are paired (common random numbers).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import copy
+import hashlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.core.problems import InputError, Problem
+from sim.io.files import load_layout, parse, with_base
+from sim.metrics.day import summarise_day
+from sim.metrics.stats import Results, aggregate
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.model.scenario_checks import check_pair
+from sim.model.sweep import SweepSpec
+from sim.runner.pool import default_workers, process_pool
+from sim.runner.replications import gather, run, submit_replications
+
+
+def configurations(spec: SweepSpec) -> list[dict[str, Any]]:
+    """Every configuration: path → value.
+
+    Raises:
+        InputError: if ``mode: list`` axes differ in length.
+    """
+    names = list(spec.axes)
+    if spec.mode == "list":
+        lengths = {len(v) for v in spec.axes.values()}
+        if len(lengths) > 1:
+            raise InputError(
+                [Problem("axes", "mode list needs every axis to have the same number of values")]
+            )
+        return [dict(zip(names, values, strict=True)) for values in zip(*spec.axes.values(), strict=True)]
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*spec.axes.values())]
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    keys = path.split(".")
+    node = data
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def variant(
+    base: dict, base_path: Path, config: dict[str, Any], default_layout: Layout
+) -> tuple[Layout, Scenario]:
+    """The layout and scenario of one configuration.
+
+    Raises:
+        InputError: if the configuration makes an invalid scenario or layout.
+    """
+    data = copy.deepcopy(base)
+    layout = default_layout
+    for path, value in config.items():
+        if path == "layout":
+            layout = load_layout(base_path.parent / str(value))
+        else:
+            _set(data, path, value)
+    label = ", ".join(f"{k}={v}" for k, v in config.items())
+    scenario = parse(Scenario, data, None, f"sweep configuration ({label})")
+    problems = check_pair(layout, scenario)
+    if problems:
+        raise InputError([Problem(f"sweep configuration ({label}): {p.path}", p.message) for p in problems])
+    return layout, scenario
+
+
+def _cell(value: Any) -> Any:
+    """An axis value as a table cell: numbers and text as they are, the rest as compact JSON."""
+    if isinstance(value, int | float | str | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_sweep(path: str | Path) -> tuple[SweepSpec, dict, Path]:
+    """The sweep file, its base scenario's data (variants merged) and the base path."""
+    from sim.io.files import parse_model, read_yaml
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem("", f"cannot read the sweep file: {exc.strerror}")], str(path)) from None
+    data, node = read_yaml(raw, str(path))
+    spec = parse_model(SweepSpec, data if data is not None else {}, node, str(path))
+    base_path = (path.parent / spec.base).resolve()
+    try:
+        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError([Problem("base", f"cannot read {spec.base}: {exc.strerror}")], str(path)) from None
+    if isinstance(base, dict) and base.get("based_on"):
+        base = with_base(base, base_path)
+    return spec, base, base_path
+
+
+def sweep_key(spec: SweepSpec, base: dict, base_path: Path) -> str:
+    """What makes two sweeps the same: the file's settings and the base inputs' content."""
+    from sim.store.provenance import inputs_of
+
+    hashes = [i.hash for i in inputs_of(base_path)]
+    text = json.dumps([spec.model_dump(mode="json"), base, hashes], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def variant_inputs(base: dict, base_path: Path, config: dict[str, Any]) -> list:
+    """The scenario and layout of one configuration, as the run store keeps them."""
+    from sim.io.files import file_data
+    from sim.store.provenance import input_of
+
+    data = copy.deepcopy(base)
+    layout_file = base_path.parent / str(config.get("layout", base.get("layout")))
+    for path, value in config.items():
+        if path != "layout":
+            _set(data, path, value)
+    return [input_of("scenario", data, base_path), input_of("layout", file_data(layout_file), layout_file)]
+
+
+Row = dict[str, Any]
+
+
+def run_sweep(
+    spec: SweepSpec,
+    base: dict,
+    base_path: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+    executor=None,
+    done: dict[int, Row] | None = None,
+    on_row: Callable[[int, dict[str, Any], Row, Results], None] | None = None,
+) -> pd.DataFrame:
+    """One row per configuration: the axes' values, then each KPI's mean and 95% CI.
+
+    ``done`` maps configuration numbers to rows already computed (a resumed sweep): those are
+    not run again. ``on_row(number, config, row, results)`` is called as each one finishes.
+    Every configuration is validated before the first runs.
+    """
+    from sim.io.files import load_pair
+
+    default_layout, base_scenario = load_pair(base_path)
+    reps = spec.replications or base_scenario.run.replications
+    seed = base_scenario.run.seed if spec.seed is None else spec.seed
+    configs = configurations(spec)
+    pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
+    rows = dict(done or {})
+    todo = [i for i in range(len(configs)) if i not in rows]
+    started = time.perf_counter()
+
+    def finish(i: int, results: Results) -> None:
+        rows[i] = _row(spec, configs[i], results) | {"replications": reps, "seed": seed}
+        if on_row:
+            on_row(i, configs[i], rows[i], results)
+        if progress:
+            progress(len(rows), len(configs), time.perf_counter() - started)
+
+    with contextlib.ExitStack() as stack:
+        if executor is None and min(workers or default_workers(), reps) > 1:
+            executor = stack.enter_context(process_pool(workers))  # one pool for the whole sweep
+        if executor is None:
+            for i in todo:
+                finish(i, run(*pairs[i], reps, seed, workers=1))
+        else:
+            _pipelined(executor, todo, pairs, reps, seed, finish)
+    return pd.DataFrame([rows[i] for i in range(len(configs))])
+
+
+IN_FLIGHT = 3  # configurations queued on the workers at once: no idle worker between two of them
+
+
+def _pipelined(executor, todo: list[int], pairs: list, reps: int, seed: int, finish: Callable) -> None:
+    """Run configurations with the next ones already queued, finishing them in order."""
+    pending: collections.deque = collections.deque()
+    queue = iter(todo)
+
+    def submit_next() -> None:
+        i = next(queue, None)
+        if i is not None:
+            pending.append((i, submit_replications(executor, summarise_day, *pairs[i], reps, seed)))
+
+    try:
+        for _ in range(IN_FLIGHT):
+            submit_next()
+        while pending:
+            i, futures = pending.popleft()
+            days = gather(futures)
+            submit_next()  # keep the workers fed while this one is aggregated and kept
+            finish(i, aggregate(days, *pairs[i], seed))
+    finally:
+        for _, futures in pending:  # interrupted: queued work is dropped, not run
+            for future in futures:
+                future.cancel()
+
+
+def _row(spec: SweepSpec, config: dict[str, Any], results: Results) -> Row:
+    kpis = results.kpis.set_index("metric")
+    missing = [k for k in spec.kpis if k not in kpis.index]
+    if missing:
+        raise InputError(
+            [Problem("kpis", f"unknown KPI {missing[0]!r}; choose from {', '.join(kpis.index)}")]
+        )
+    row = {k: _cell(v) for k, v in config.items()}
+    for k in spec.kpis:
+        row |= {
+            k: float(kpis.at[k, "mean"]),
+            f"{k}_ci_low": float(kpis.at[k, "ci_low"]),
+            f"{k}_ci_high": float(kpis.at[k, "ci_high"]),
+        }
+    return row

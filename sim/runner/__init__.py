@@ -1,0 +1,1 @@
+"""Replications on local worker processes or a Dask cluster, with identical results."""

@@ -1,0 +1,90 @@
+"""Replications until the chosen KPIs are known to a relative precision."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import Executor
+from functools import partial
+from pathlib import Path
+
+from sim.metrics.day import DaySummary, summarise_day
+from sim.metrics.stats import Results, aggregate
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.runner.replications import _summarise_and_keep, map_replications
+
+DEFAULT_PRECISION_KPIS = ("greet_within_target_share", "max_persons_inside")
+
+
+def precise_enough(values: dict[str, list[float]], relative: float) -> dict[str, float]:
+    """Each KPI's 95% CI half-width relative to its mean (0 for a KPI that never varies)."""
+    from sim.metrics.stats import ci95
+
+    out = {}
+    for name, series in values.items():
+        mean, low, high = ci95(series)
+        half = (high - low) / 2 if high == high and low == low else math.inf
+        out[name] = 0.0 if half == 0 else (half / abs(mean) if mean else math.inf)
+    return out
+
+
+def until_precise(
+    draw: Callable[[int, int], list[dict[str, float]]],
+    kpis: tuple[str, ...],
+    relative: float = 0.05,
+    first_batch: int = 10,
+    batch: int = 10,
+    ceiling: int = 500,
+) -> tuple[int, dict[str, float]]:
+    """Draw replications in batches until every KPI is known to ``relative`` precision.
+
+    Stops when each KPI's 95% CI half-width is within ``relative`` of its mean, or at ``ceiling``.
+    ``draw(first, n)`` returns the KPI dicts of replications ``first … first + n − 1``. Returns
+    (replications used, relative half-widths).
+    """
+    values: dict[str, list[float]] = {k: [] for k in kpis}
+    done = 0
+    size = min(first_batch, ceiling)
+    while True:
+        for row in draw(done, size):
+            unknown = [k for k in kpis if k not in row]
+            if unknown:
+                raise ValueError(f"unknown KPI {unknown[0]!r}; choose from {', '.join(sorted(row))}")
+            for k in kpis:
+                values[k].append(float(row[k]))
+        done += size
+        widths = precise_enough(values, relative)
+        if all(w <= relative for w in widths.values()) or done >= ceiling:
+            return done, widths
+        size = min(batch, ceiling - done)
+
+
+def run_to_precision(
+    layout: Layout,
+    scenario: Scenario,
+    relative: float = 0.05,
+    kpis: tuple[str, ...] = DEFAULT_PRECISION_KPIS,
+    ceiling: int = 500,
+    seed: int | None = None,
+    workers: int | None = None,
+    log_dir: str | Path | None = None,
+    executor: Executor | None = None,
+) -> tuple[Results, dict[str, float]]:
+    """Replications until the chosen KPIs are known to ``relative`` (95% CI half-width / mean).
+
+    Returns the results of every replication run and the relative half-widths reached.
+    """
+    seed = scenario.run.seed if seed is None else seed
+    summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
+    days: list[DaySummary] = []
+
+    def draw(first: int, n: int) -> list[dict[str, float]]:
+        batch = map_replications(
+            summarise, layout, scenario, n, seed, workers, executor=executor, first=first
+        )
+        days.extend(batch)
+        return [d.kpis for d in batch]
+
+    _, widths = until_precise(draw, kpis, relative, ceiling=ceiling, first_batch=max(10, workers or 0))
+    return aggregate(days, layout, scenario, seed), widths

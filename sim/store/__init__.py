@@ -1,0 +1,1 @@
+"""Writing results: outputs on disk, the run store, provenance."""

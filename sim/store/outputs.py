@@ -1,0 +1,104 @@
+"""Writing results to disk: event logs as Parquet, tables as CSV, documents as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from sim.metrics.stats import Results
+
+
+def events_file(directory: Path, replication: int) -> Path:
+    """Where a replication's event log goes."""
+    return Path(directory) / f"rep_{replication:04d}.parquet"
+
+
+def write_events(log: pd.DataFrame, directory: str | Path, replication: int) -> Path:
+    """Write one replication's event log (zstd Parquet) and return its path."""
+    path = events_file(Path(directory), replication)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    log.to_parquet(tmp, compression="zstd", index=False)
+    tmp.replace(path)  # never leave a half-written file under the final name
+    return path
+
+
+def read_events(directory: str | Path, replication: int | None = None) -> pd.DataFrame:
+    """Read one replication's log, or all of them with a ``replication`` column."""
+    directory = Path(directory)
+    if replication is not None:
+        return pd.read_parquet(events_file(directory, replication))
+    frames = [
+        pd.read_parquet(path).assign(replication=int(path.stem.split("_")[1]))
+        for path in sorted(directory.glob("rep_*.parquet"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_tables(
+    results: Results, directory: str | Path, extra: dict[str, pd.DataFrame] | None = None
+) -> dict[str, Path]:
+    """Write the KPI, half-hour, zone, flow and guide tables (and ``extra``) as CSV.
+
+    CSV is UTF-8 with a byte-order mark, so Excel shows the Chinese names.
+    """
+    tables = {
+        "kpis": results.kpis,
+        "half_hours": results.half_hours,
+        "zones": results.zones,
+        "flows": results.flows,
+        "guides": results.guides,
+        **(extra or {}),
+    }
+    return write_frames(tables, directory)
+
+
+def write_json(data: dict, path: str | Path) -> Path:
+    """Write a JSON document (UTF-8, Chinese kept readable)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def write_frames(frames: dict[str, pd.DataFrame], directory: str | Path) -> dict[str, Path]:
+    """Write named tables as CSV (UTF-8 with BOM for Excel)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, frame in frames.items():
+        paths[name] = directory / f"{name}.csv"
+        frame.to_csv(paths[name], index=False, encoding="utf-8-sig", float_format="%.4g")
+    return paths
+
+
+def gather_events(folder: Path, logs: Path) -> Path | None:
+    """The replications' logs in ``folder`` as one Parquet file (a temporary name in ``logs``).
+
+    Streams one replication at a time, so memory stays at one day's log.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted(Path(folder).glob("rep_*.parquet"))
+    if not files:
+        return None
+    logs.mkdir(parents=True, exist_ok=True)
+    target = logs / f".gathering-{os.getpid()}.parquet"
+    writer = None
+    try:
+        for path in files:
+            table = pq.read_table(path)
+            replication = np.full(len(table), int(path.stem.split("_")[1]), dtype=np.int32)
+            table = table.append_column("replication", pa.array(replication))
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
+    return target
