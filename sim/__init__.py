@@ -71,7 +71,7 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "fit_dwell": "sim.analysis.calibration.fit",
     "fit_patience": "sim.analysis.calibration.fit",
     "scenario_text": "sim.analysis.calibration.scenario_text",
-    "synthetic_log": "sim.analysis.calibration.estimate",
+    "synthetic_log": "sim.analysis.calibration.synthetic",
 }
 
 _MODULES = {"figures": "sim.present.figures"}  # the figure functions, each drawing on an ``ax``

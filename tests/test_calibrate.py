@@ -9,8 +9,9 @@ import yaml
 from helpers import ROOT
 from test_cli import anchang
 
-from sim.analysis.calibration.estimate import calibrate, synthetic_log
+from sim.analysis.calibration.estimate import calibrate
 from sim.analysis.calibration.fit import fit_dwell, fit_patience
+from sim.analysis.calibration.synthetic import synthetic_log
 from sim.io.files import load_pair
 from sim.io.visitorlog import clean, normalise
 from sim.model.distributions import Gamma

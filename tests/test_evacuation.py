@@ -237,7 +237,7 @@ def test_the_only_exit_blocked_is_a_finding_not_a_crash():
     report = analyse(only_exit_layout(), {"room": 50}, IMMEDIATE)
     row = report.n_minus_1.iloc[0]
     assert row["blocked_exit"] == "out"
-    assert "no escape route" in row["finding"]
+    assert row["trapped"] == "room"  # the zones whose people have no way out
     assert math.isnan(row["simulated_s"])
     with pytest.raises(ValueError, match="room: people there cannot get out, no escape route"):
         lower_bound_s(only_exit_layout(), {"room": 10}, blocked=frozenset({"out"}))

@@ -3,68 +3,37 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+
+from sim.analysis.congestion.report import CongestionReport
+from sim.cli.common import console, figure_file, lang, print_frame, say, settings
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
 
 
-def congestion_json(report) -> dict:
-    """The ``--json`` document: flags, level-of-service shares and the static route check."""
-    flags = [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-        for row in report.flags.drop(columns=["start_min", "end_min"]).to_dict("records")
-    ]
-    shares = report.los_share.pivot(index="element", columns="level", values="share").round(4)
-    return {
-        "flags": flags,
-        "los_share": {element: row.to_dict() for element, row in shares.iterrows()},
-        "static_route_check": report.static.to_dict("records"),
-    }
-
-
-_UNITS = {"persons/30 min": "/30min", "parties": "parties", "persons/m²": "p/m²", "share": "share"}
-
-
-def _moves(text: str, shown: int = 3) -> str:
-    moves = text.split("; ")
-    more = f" …+{len(moves) - shown}" if len(moves) > shown else ""
-    return ", ".join(moves[:shown]) + more
-
-
-def print_flags(console, report, limit: int | None = None) -> None:
+def print_flags(out: Console, report: CongestionReport, layout: Layout, limit: int | None = None) -> None:
     """The flag table in time order (without low-severity rows when ``limit`` is given)."""
-    from rich.table import Table
+    from sim.present.names import element_name
+    from sim.present.tables.day import flag_table
 
     flags = report.flags if limit is None else report.flags[report.flags["severity"] != "low"].head(limit)
-    table = Table(
-        "element",
-        "kind",
-        "from",
-        "to",
-        "peak",
-        "p",
-        "sev",
-        title="Congestion flags (p = share of replications)",
-    )
-    for r in flags.itertuples():
-        table.add_row(
-            r.element,
-            r.kind,
-            r.start,
-            r.end,
-            f"{r.peak:.3g} {_UNITS.get(r.unit, r.unit)}",
-            f"{r.probability:.0%}",
-            r.severity,
-        )
-    console.print(table)
+    print_frame(out, flag_table(flags, layout, lang()), say("console.congestion.flags"))
     if len(report.static):
-        console.print(
-            "[bold]The designed route uses these passages both ways (回流), before any simulation:[/]"
-        )
+        out.print(say("console.congestion.both_ways"))
+
+        def moves(found: tuple, shown: int = 3) -> str:
+            named = [f"{element_name(layout, a, lang())}→{element_name(layout, b, lang())}" for a, b in found]
+            more = f" …+{len(named) - shown}" if len(named) > shown else ""
+            return ", ".join(named[:shown]) + more
+
         for r in report.static.itertuples():
-            console.print(f"  {r.passage}: {_moves(r.forward)}  ⇄  {_moves(r.backward)}")
+            out.print(
+                f"  {element_name(layout, r.passage, lang())}: {moves(r.forward)}  ⇄  {moves(r.backward)}"
+            )
 
 
 def congestion(
@@ -80,79 +49,55 @@ def congestion(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Where and when the gallery crowds: level of service, flags, counter-flow and crossing."""
-    from rich.console import Console
-
-    from sim.analysis.congestion.report import analyse
     from sim.io.files import load_pair
-    from sim.runner.replications import run
+    from sim.plan.day import simulate_day
 
-    pair = load_pair(scenario, layout)
-    report = analyse(run(*pair, replications=reps, seed=seed, workers=workers), *pair)
-    document = congestion_json(report)
+    the_layout, the_scenario = load_pair(scenario, layout)
+    study = simulate_day(layout=the_layout, scenario=the_scenario,
+                         settings=settings(record=False, replications=reps, seed=seed, workers=workers))  # fmt: skip
     if out is not None:
-        write_congestion(report, *pair, out)
+        write_congestion(study.congestion, the_layout, the_scenario, out)
         if at is not None:
-            _map_at(report, *pair, at, out)
+            _map_at(study.congestion, the_layout, the_scenario, at, out)
     if as_json:
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(study.summary["congestion"], ensure_ascii=False, indent=2))
     else:
-        print_flags(Console(), report)
+        print_flags(console(), study.congestion, the_layout)
 
 
-def write_congestion(report, layout, scenario, out: Path) -> None:
-    """flags.csv, los_share.csv, the level-of-service map strip and the flag timeline."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    from sim.present import figures as plots
+def write_congestion(report: CongestionReport, layout: Layout, scenario: Scenario, out: Path) -> None:
+    """flags.csv, los_share.csv, route_both_ways.csv, the level-of-service map strip, the flag timeline."""
+    from sim.present import figures
     from sim.store.outputs import write_frames
 
     write_frames(
         {"flags": report.flags, "los_share": report.los_share, "route_both_ways": report.static}, out
     )
-    with plots.chinese_font():
-        fig = plots.los_map_strip(plt.figure(figsize=(14, 8), layout="constrained"), report, layout)
-        fig.savefig(out / "los_map.png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        fig, ax = plt.subplots(
-            figsize=(11, max(3, 0.3 * report.flags[["element", "kind"]].drop_duplicates().shape[0] + 1.5))
-        )
-        plots.flag_timeline(ax, report, scenario)
-        fig.savefig(out / "flags.png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
+    with figure_file(out / "los_map.png", 14, 8, constrained=True) as fig:
+        figures.los_map_strip(fig, report, layout, lang())
+    rows = report.flags[["element", "kind"]].drop_duplicates().shape[0]
+    with figure_file(out / "flags.png", 11, max(3, 0.3 * rows + 1.5)) as fig:
+        figures.flag_timeline(fig.subplots(), report, layout, scenario, lang())
 
 
-def _map_at(report, layout, scenario, at: str, out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+def _map_at(report: CongestionReport, layout: Layout, scenario: Scenario, at: str, out: Path) -> None:
+    from pydantic_core import PydanticCustomError
 
     from sim.core.clock import parse_clock
-    from sim.core.problems import InputError, Problem
-    from sim.present import figures as plots
+    from sim.core.problems import InputError, problem, refuse
+    from sim.core.text import text
+    from sim.present import figures
 
     try:
         minute = parse_clock(at) - scenario.hours.open
-    except ValueError as exc:
-        raise InputError([Problem("--at", str(exc))]) from None
+    except PydanticCustomError as exc:
+        raise InputError([problem("--at", exc.type, **(exc.context or {}))]) from None
     if not 0 <= minute < scenario.day_s / 60:
-        raise InputError([Problem("--at", f"{at} is outside opening hours")])
+        raise refuse("--at", "outside_hours_at", at=at)
     flags = report.flags[(report.flags["start_min"] <= minute) & (report.flags["end_min"] > minute)]
-    with plots.chinese_font():
-        fig, ax = plt.subplots(figsize=(8, 7))
-        title = f"{at} 服务水平与问题点 level of service (median day) and flags"
-        plots.layout_map(
-            ax,
-            layout,
-            report.levels_at(minute),
-            title,
-            flagged=dict(zip(flags["element"], flags["severity"], strict=True)),
-        )
-        fig.savefig(out / f"los_at_{at.replace(':', '')}.png", dpi=120, bbox_inches="tight")
-        plt.close(fig)
+    with figure_file(out / f"los_at_{at.replace(':', '')}.png", 8, 7) as fig:
+        figures.layout_map(fig.subplots(), layout, report.levels_at(minute), text("figure.map.at", lang(), at=at),
+                           flagged=dict(zip(flags["element"], flags["severity"], strict=True)), lang=lang())  # fmt: skip
 
 
 def compare(
@@ -166,42 +111,19 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Compare two variants on the same seeds: paired KPI differences and what happens to each flag."""
-    from rich.console import Console
-    from rich.table import Table
-
     from sim.io.files import load_pair
     from sim.plan.compare import compare as run_compare
+    from sim.plan.documents.day import comparison_document
+    from sim.present.tables.day import compare_flag_table, compare_kpi_table
 
+    a, b = load_pair(scenario_a, layout_a), load_pair(scenario_b, layout_b)
     result = run_compare(
-        *load_pair(scenario_a, layout_a), *load_pair(scenario_b, layout_b), reps, seed, workers
+        a=a, b=b, settings=settings(record=False, replications=reps, seed=seed, workers=workers)
     )
     if as_json:
-        document = {
-            "kpis": result.kpis.round(4).to_dict("records"),
-            "flags": result.flags.astype(object).where(result.flags.notna(), None).to_dict("records"),
-        }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=float))
+        typer.echo(json.dumps(comparison_document(result), ensure_ascii=False, indent=2, default=float))
         return
-    console = Console()
-    kpis = Table(
-        "KPI",
-        "A",
-        "B",
-        "B − A [95% CI]",
-        title=f"{scenario_b.stem} vs {scenario_a.stem}, paired on the same seeds",
-    )
-    for r in result.kpis.itertuples():
-        kpis.add_row(
-            r.metric, f"{r.a:.3g}", f"{r.b:.3g}", f"{r.difference:+.3g} [{r.ci_low:+.3g}, {r.ci_high:+.3g}]"
-        )
-    console.print(kpis)
-    flags = Table("element", "kind", "status", "A", "B", title="Flags")
-    for r in result.flags.itertuples():
-        flags.add_row(
-            r.element,
-            r.kind,
-            r.status,
-            str(r.windows_a if isinstance(r.windows_a, str) else "–"),
-            str(r.windows_b if isinstance(r.windows_b, str) else "–"),
-        )
-    console.print(flags)
+    out = console()
+    title = say("console.compare.kpis", b=scenario_b.stem, a=scenario_a.stem)
+    print_frame(out, compare_kpi_table(result, b[0], lang()), title)
+    print_frame(out, compare_flag_table(result.flags, (b[0], a[0]), lang()), say("console.compare.flags"))

@@ -1,14 +1,15 @@
 """Command line entry: ``anchang`` and its commands.
 
-The CLI parses, calls the public functions, prints and writes files; no model logic here.
-Bad input gets one message per problem on stderr and exit code 2, never a traceback.
+The CLI parses, calls the use cases (``sim.plan``), prints and writes files; no model logic here.
+Bad input gets one message per problem on stderr and exit code 2, never a traceback; messages and
+tables speak the language of ``--lang``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -17,10 +18,12 @@ from sim.cli.congestion import compare, congestion
 from sim.cli.drill import drill
 from sim.cli.evac import evac
 from sim.cli.plan import plan
-from sim.cli.run import EXIT_BAD_INPUT, run, schema, validate
+from sim.cli.run import run, schema, validate
 from sim.cli.runs import runs_app
 from sim.cli.staff import staff
 from sim.cli.sweep import sweep
+
+EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -32,7 +35,6 @@ app = typer.Typer(
 
 @app.callback()
 def options(
-    context: typer.Context,
     store: Annotated[
         str | None,
         typer.Option(
@@ -41,11 +43,11 @@ def options(
             "(default results/runs.duckdb; 'off' keeps nothing)",
         ),
     ] = None,
+    lang: Annotated[
+        Literal["en", "zh"], typer.Option(envvar="ANCHANG_LANG", help="language of messages and tables")
+    ] = "en",
 ) -> None:
     """Anchang (案场): visitor flow, staffing and capacity for sales galleries."""
-    from datetime import UTC, datetime
-
-    context.meta["anchang.started"] = datetime.now(UTC)  # the run store's start time
 
 
 app.command()(run)
@@ -63,6 +65,18 @@ app.command()(calibrate)
 app.command("synthetic-log")(synthetic_log)
 
 
+def _language(args: list[str]) -> str:
+    """The root ``--lang`` of a command line (the options before the command), else ``ANCHANG_LANG``."""
+    chosen, i = os.environ.get("ANCHANG_LANG", "en"), 0
+    while i < len(args) and args[i].startswith("-"):
+        option, _, inline = args[i].partition("=")
+        value = inline or (args[i + 1] if i + 1 < len(args) and not inline else "")
+        if option == "--lang":
+            chosen = value
+        i += 1 if inline or option not in ("--lang", "--store") else 2
+    return chosen
+
+
 def main() -> None:
     """Console entry point: turn input problems into one clear message and exit code 2."""
     from sim.core.problems import InputError
@@ -70,7 +84,7 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
-        typer.echo(exc.render(), err=True)
+        typer.echo(exc.render("zh" if _language(sys.argv[1:]) == "zh" else "en"), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:  # a bug, not bad input: say so briefly; show the trace on request
         if os.environ.get("ANCHANG_DEBUG"):
@@ -80,7 +94,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

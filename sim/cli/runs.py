@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from sim.cli.common import say
+
 runs_app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="The run store: list, show, compare and export runs."
 )
@@ -19,12 +21,13 @@ AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout")]
 
 
 def _store():
-    from sim.core.problems import InputError, Problem
-    from sim.store.runstore import RunStore, chosen_store
+    from sim.cli.common import store
+    from sim.core.problems import refuse
+    from sim.store.runstore import RunStore
 
-    path = chosen_store()
+    path = store()
     if path is None:
-        raise InputError([Problem("--store", "recording is off; name a store file to read")])
+        raise refuse("--store", "store_off")
     return RunStore(path)
 
 
@@ -43,7 +46,8 @@ def list_runs(
         return
     from rich.table import Table
 
-    view = Table("id", "started (UTC)", "command", "status", "scenario", "layout", "seed", "reps", "headline")
+    view = Table(*(say(f"console.runs.column.{c}") for c in ("id", "started", "command", "status", "scenario",
+                                                                 "layout", "seed", "reps", "headline")))  # fmt: skip
     for row in table.itertuples():
         status = row.status if _missing(row.total) else f"{row.status} {row.children}/{row.total}"
         view.add_row(
@@ -51,7 +55,7 @@ def list_runs(
             _text(row.layout), _text(row.seed), _text(row.replications), _text(row.headline),
         )  # fmt: skip
     _console().print(view)
-    typer.echo(f"{len(table)} runs in {store}")
+    typer.echo(say("console.runs.count", n=len(table), store=store))
 
 
 @runs_app.command()
@@ -70,7 +74,7 @@ def show(run_id: RunId, as_json: AsJson = False) -> None:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
         return
     console = _console()
-    console.print(f"[bold]Run {run_id}[/]: {run['command']}, {run['status']}")
+    console.print(say("console.runs.run", run=run_id, command=run["command"], status=run["status"]))
     for label, value in _facts(run):
         console.print(f"  {label:<13} {value}")
     if kpis is not None:
@@ -78,37 +82,45 @@ def show(run_id: RunId, as_json: AsJson = False) -> None:
     if children is not None:
         console.print(_children_table(children, run))
     if run["frames"]:
-        console.print("  tables: " + ", ".join(f"{n} ({r} rows)" for n, r in run["frames"].items()))
+        tables = ", ".join(say("console.runs.rows", name=n, rows=r) for n, r in run["frames"].items())
+        console.print(say("console.runs.tables", tables=tables))
 
 
 def _facts(run: dict) -> list[tuple[str, str]]:
     facts = [
-        ("started", f"{run['started']:%Y-%m-%d %H:%M:%S} UTC"),
-        ("finished", "-" if run["finished"] is None else f"{run['finished']:%Y-%m-%d %H:%M:%S} UTC"),
-        ("code", run["code_version"]),
-        ("seed", _text(run["seed"])),
-        ("replications", _text(run["replications"])),
+        (say("console.runs.fact.started"), f"{run['started']:%Y-%m-%d %H:%M:%S} UTC"),
+        (
+            say("console.runs.fact.finished"),
+            "-" if run["finished"] is None else f"{run['finished']:%Y-%m-%d %H:%M:%S} UTC",
+        ),
+        (say("console.runs.fact.code"), run["code_version"]),
+        (say("console.runs.fact.seed"), _text(run["seed"])),
+        (say("console.runs.fact.replications"), _text(run["replications"])),
     ]
     for kind, item in run["inputs"].items():
         name = run.get(f"{kind}_name") or ""
         facts.append((kind, f"{name}  {item['file'] or ''}  sha256 {item['hash'][:12]}"))
     if run["args"]:
-        facts.append(
-            ("options", ", ".join(f"{k}={v}" for k, v in run["args"].items() if v not in (None, False)))
-        )
+        chosen = ", ".join(f"{k}={v}" for k, v in run["args"].items() if v not in (None, False))
+        facts.append((say("console.runs.fact.options"), chosen))
     if run["headline"]:
-        facts.append(("headline", run["headline"]))
+        facts.append((say("console.runs.fact.headline"), run["headline"]))
     if run["events"]:
-        facts.append(("event log", run["events"]))
+        facts.append((say("console.runs.fact.events"), run["events"]))
     return facts
 
 
 def _kpi_table(kpis):
     from rich.table import Table
 
-    view = Table("KPI", "mean", "95% CI", title="KPIs (means across replications)")
+    view = Table(
+        say("columns.kpis.metric"),
+        say("columns.kpis.mean"),
+        say("columns.kpis.ci"),
+        title=say("console.runs.kpis"),
+    )
     for row in kpis.itertuples():
-        view.add_row(row.metric, _fmt(row.mean), f"{_fmt(row.ci_low)} – {_fmt(row.ci_high)}")
+        view.add_row(_kpi_name(row.metric), _fmt(row.mean), f"{_fmt(row.ci_low)} – {_fmt(row.ci_high)}")
     return view
 
 
@@ -117,7 +129,7 @@ def _children_table(children, run: dict):
 
     rows = list(children["summary"])
     columns = [c for c in rows[0] if not c.endswith(("_ci_low", "_ci_high"))] if rows else []
-    view = Table("#", *columns, title=f"configurations kept: {len(rows)}/{run['total']}")
+    view = Table("#", *columns, title=say("console.runs.configurations", kept=len(rows), total=run["total"]))
     for index, row in zip(children["config_index"], rows, strict=True):
         view.add_row(str(index), *[_with_ci(row, c) for c in columns])
     return view
@@ -153,36 +165,36 @@ def compare(first: RunId, second: RunId, as_json: AsJson = False) -> None:
         )
         return
     console = _console()
-    console.print(f"[bold]Run {first}[/] ({a['command']}) against [bold]run {second}[/] ({b['command']})")
+    console.print(
+        say("console.runs.against", a=first, a_command=a["command"], b=second, b_command=b["command"])
+    )
     for key, (x, y) in setup.items():
         console.print(f"  {key}: {x} → {y}")
     for kind, changes in inputs.items():
         if not changes:
-            console.print(f"  {kind}: same content")
+            console.print(say("console.runs.same_content", kind=kind))
         for path, (x, y) in list(changes.items())[:30]:
             console.print(f"  {kind}.{path}: {_short(x)} → {_short(y)}")
         if len(changes) > 30:
-            console.print(f"  {kind}: … {len(changes) - 30} more differences")
+            console.print(say("console.runs.more_differences", kind=kind, n=len(changes) - 30))
     if kpis.empty:
-        console.print("No KPIs in common.")
+        console.print(say("console.runs.no_kpis"))
         return
     from rich.table import Table
 
     if "paired_low" in kpis:
         _print_paired(console, kpis, first, second)
         return
-    view = Table("KPI", f"run {first}", f"run {second}", "difference", "CIs overlap", title="KPIs, 95% CIs")
+    view = Table(say("columns.kpis.metric"), say("console.runs.column.run", run=first), say("console.runs.column.run", run=second),
+                 say("console.runs.column.difference"), say("console.runs.column.overlap"), title=say("console.runs.kpis_ci"))  # fmt: skip
     for row in kpis.itertuples():
         view.add_row(
-            row.metric, f"{_fmt(row.mean_a)} [{_fmt(row.low_a)}, {_fmt(row.high_a)}]",
+            _kpi_name(row.metric), f"{_fmt(row.mean_a)} [{_fmt(row.low_a)}, {_fmt(row.high_a)}]",
             f"{_fmt(row.mean_b)} [{_fmt(row.low_b)}, {_fmt(row.high_b)}]", _fmt(row.difference),
-            "yes" if row.overlap else "[bold]no[/]",
+            say("console.runs.yes") if row.overlap else f"[bold]{say('console.runs.no')}[/]",
         )  # fmt: skip
     console.print(view)
-    console.print(
-        "Different seeds: separate CIs that do not overlap mean a clear difference; overlapping ones do "
-        "not rule one out."
-    )
+    console.print(say("console.runs.different_seeds"))
 
 
 def _print_paired(console, kpis, first: int, second: int) -> None:
@@ -190,20 +202,20 @@ def _print_paired(console, kpis, first: int, second: int) -> None:
 
     pairs = int(kpis["pairs"].dropna().iloc[0])
     view = Table(
-        "KPI", f"run {first}", f"run {second}", "B − A [paired 95% CI]",
-        title=f"KPIs; the same seed, so B − A is paired over {pairs} replications",
+        say("columns.kpis.metric"), say("console.runs.column.run", run=first), say("console.runs.column.run", run=second),
+        say("console.runs.column.paired"), title=say("console.runs.paired", pairs=pairs),
     )  # fmt: skip
     for row in kpis.itertuples():
         clear = row.paired_low > 0 or row.paired_high < 0
         difference = f"{_fmt(row.paired_difference)} [{_fmt(row.paired_low)}, {_fmt(row.paired_high)}]"
         view.add_row(
-            row.metric,
+            _kpi_name(row.metric),
             f"{_fmt(row.mean_a)}",
             f"{_fmt(row.mean_b)}",
             f"[bold]{difference}[/]" if clear else difference,
         )
     console.print(view)
-    console.print("In bold: the paired CI excludes zero, a real difference rather than noise.")
+    console.print(say("console.runs.in_bold"))
 
 
 def _input_differences(a: dict, b: dict) -> dict[str, dict[str, tuple[Any, Any]]]:
@@ -284,7 +296,7 @@ def export(
     """Write a run out: scenario.yaml and layout.yaml that run again, run.json, tables and log."""
     import yaml
 
-    from sim.io.files import to_yaml
+    from sim.io.yamltext import to_yaml
 
     store = _store()
     run = store.get(run_id)
@@ -315,14 +327,21 @@ def export(
         )
     if run["events"] and Path(run["events"]).is_file():
         shutil.copyfile(run["events"], folder / "events.parquet")
-    typer.echo(f"Run {run_id} written to {folder}/: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+    files = ", ".join(sorted(p.name for p in folder.iterdir()))
+    typer.echo(say("console.runs.exported", run=run_id, folder=folder, files=files))
 
 
 def _console():
-    from rich.console import Console
+    from sim.cli.common import console
 
-    console = Console()
-    return console if console.is_terminal else Console(width=160)
+    return console(160)
+
+
+def _kpi_name(metric: str) -> str:
+    """A stored KPI as a person reads it, its id beside (the run store keeps ids)."""
+    from sim.core.text import has
+
+    return f"{say(f'names.kpi.{metric}')} ({metric})" if has(f"names.kpi.{metric}") else metric
 
 
 def _missing(value: Any) -> bool:

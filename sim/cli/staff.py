@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sim.core.problems import InputError, Problem
+from sim.analysis.staffing.plan import StaffPlan
+from sim.cli.common import console, figure_file, lang, on_record, print_frame, say, settings
+from sim.model.scenario import Scenario
 
 
 def staff(
@@ -26,220 +27,57 @@ def staff(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Plan guides per half hour to meet the greeting target, the shifts, and the other posts."""
-    from sim.analysis.staffing.plan import plan_staff
     from sim.io.files import load_pair
+    from sim.plan.documents.staff import staff_document
+    from sim.plan.recording import Sources
+    from sim.plan.staff import plan_staff, with_targets
 
-    pair_layout, pair_scenario = load_pair(scenario, layout)
-    pair_scenario = _with_targets(pair_scenario, target_share, target_min)
-    plan = plan_staff(pair_layout, pair_scenario, reps, seed, workers)
-    document = staff_json(plan, pair_scenario)
+    the_layout, the_scenario = load_pair(scenario, layout)
+    the_scenario = with_targets(the_scenario, target_share, target_min)
+    plan = plan_staff(layout=the_layout, scenario=the_scenario, sources=Sources(scenario, layout),
+                      settings=settings(staff_replications=reps, seed=seed, workers=workers), on_record=on_record)  # fmt: skip
+    document = staff_document(plan, the_scenario)
     if out is not None:
-        _write(plan, pair_scenario, document, out)
-    from sim.store.provenance import inputs_of
-    from sim.store.runstore import Record, keep
-
-    headline = (
-        f"peak {int(plan.guides.table['guides'].max())} guides; roster {plan.roster.paid_hours:g} paid hours"
-    )
-    recorded = keep(
-        Record(
-            "staff",
-            inputs_of(scenario, layout),
-            plan.seed,
-            plan.replications,
-            summary=document,
-            headline=headline,
-            frames=staff_tables(plan),
-        )
-    )
+        write_staff(plan, the_scenario, document, out)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        _print(plan, pair_scenario, document, out)
-    if recorded:
-        typer.echo(recorded, err=True)
+        print_staff(plan, the_scenario, document, out)
 
 
-def _with_targets(scenario, share: float | None, minutes: float | None):
-    problems = []
-    if share is not None and not 0 < share < 1:
-        problems.append(Problem("--target-share", f"must be strictly between 0 and 1, got {share:g}"))
-    if minutes is not None and not minutes > 0:
-        problems.append(Problem("--target-min", f"must be > 0 minutes, got {minutes:g}"))
-    if problems:
-        raise InputError(problems)
-    update = {k: v for k, v in (("greet_share", share), ("greet_within_min", minutes)) if v is not None}
-    return scenario.model_copy(update={"targets": scenario.targets.model_copy(update=update)})
-
-
-def _num(value: float, digits: int = 4) -> float | None:
-    return (
-        None
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else round(float(value), digits)
-    )
-
-
-def staff_json(plan, scenario) -> dict:
-    """The ``--json`` document of ``anchang staff``."""
-    table = plan.guides.table
-    roster_share, roster_low, roster_high = plan.roster_share
-    slots = [
-        {
-            "start": row.start,
-            "arrivals": _num(row.arrivals, 2),
-            "offered_load": _num(row.offered_load, 2),
-            "guides": int(row.guides),
-            "achieved_share": _num(row.achieved_share),
-            "achieved_share_ci95": [_num(row.achieved_share_ci_low), _num(row.achieved_share_ci_high)],
-            "fresh_share": _num(row.fresh_share),
-            "fresh_share_ci95": [_num(row.fresh_share_ci_low), _num(row.fresh_share_ci_high)],
-            "reneged": _num(row.reneged, 2),
-            "mol": int(row.mol),
-            "sipp": int(row.sipp),
-            "sipp_share": _num(row.sipp_share),
-            "rostered": int(plan.roster.coverage[i]),
-            "roster_share": _num(roster_share[i]),
-            "roster_share_ci95": [_num(roster_low[i]), _num(roster_high[i])],
-        }
-        for i, row in enumerate(table.itertuples())
-    ]
-    target = scenario.targets.greet_share
-    sipp_short = table[table["sipp_share"] < target]
-    return {
-        "scenario": scenario.name,
-        "replications": plan.replications,
-        "seed": plan.seed,
-        "target": {"share": target, "within_min": scenario.targets.greet_within_min},
-        "mean_tour_min": _num(plan.guides.mean_tour_min, 2),
-        "slots": slots,
-        "roster": [
-            {
-                "shift": r.shift,
-                "start": r.start,
-                "end": r.end,
-                "hours": r.hours,
-                "meal_break": r.meal_break or None,
-                "count": int(r.count),
-            }
-            for r in plan.roster.shifts.itertuples()
-        ],
-        "paid_hours": plan.roster.paid_hours,
-        "requirement_hours": plan.roster.requirement_hours,
-        "roster_cost": _num(plan.roster.cost, 2),
-        "sipp": {
-            "slots_below_target": sipp_short["start"].tolist(),
-            "worst_share": _num(table["sipp_share"].min()),
-            "worst_slot": table.loc[table["sipp_share"].idxmin(), "start"]
-            if table["sipp_share"].notna().any()
-            else None,
-            "guide_hours": float(table["sipp"].sum() / 2),
-        },
-        "posts": {
-            role: [
-                {"start": s, "count": int(c)} for s, c in zip(table["start"], plan.posts[role], strict=True)
-            ]
-            for role in plan.posts.columns
-        },
-        "rules": plan.rules,
-        "layout_shortfalls": plan.shortfalls,
-        "isa_iterations": plan.guides.isa_iterations,
-        "evaluations": plan.guides.evaluations,
-        "elapsed_s": round(plan.elapsed_s, 1),
-    }
-
-
-def staff_tables(plan) -> dict:
-    """The plan's tables: guides per slot (with the rostered count), the roster, the other posts."""
-    slots = plan.guides.table.assign(rostered=list(plan.roster.coverage))
-    posts = plan.posts.assign(start=plan.guides.table["start"])
-    return {"staff_slots": slots, "staff_roster": plan.roster.shifts, "staff_posts": posts}
-
-
-def _write(plan, scenario, document: dict, out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    from sim.present import figures as plots
+def write_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path) -> None:
+    """staff_slots.csv, staff_roster.csv, staff_posts.csv, staff.json and staffing.png."""
+    from sim.plan.staff import staff_tables
+    from sim.present import figures
     from sim.store.outputs import write_frames, write_json
 
     write_frames(staff_tables(plan), out)
     write_json(document, out / "staff.json")
-    with plots.chinese_font():
-        fig, ax = plt.subplots(figsize=(11, 5))
-        plots.staffing_plan(ax, plan.guides.table, plan.roster.coverage, scenario)
-        fig.savefig(out / "staffing.png", dpi=120, bbox_inches="tight")
-        plt.close(fig)
+    with figure_file(out / "staffing.png", 11, 5) as fig:
+        figures.staffing_plan(fig.subplots(), plan.guides.table, plan.roster.coverage, scenario, lang())
 
 
-_SHORT = {
-    "reception": "desks",
-    "negotiation_tables": "tables",
-    "signing": "sign",
-    "payment": "pay",
-    "cleaners": "clean",
-    "security": "guard",
-    "evacuation_marshals": "marshal",
-}
+def print_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path | None) -> None:
+    """The guides per half hour, the roster, the other posts and their rules."""
+    from sim.present.findings import post_rule_text, shortfall_text
+    from sim.present.names import kind_name
+    from sim.present.tables.staff import posts_table, roster_table, slot_table
 
-
-def _print(plan, scenario, document: dict, out: Path | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    target = document["target"]
-    console.print(
-        f"[bold]{scenario.name}[/]: guides to greet {target['share']:.0%} of parties within {target['within_min']:g} min; "
-        f"{plan.replications} replications per evaluation; mean tour {document['mean_tour_min']:.0f} min. "
-        "Shares in % greeted within target: the plan's [95% CI], on fresh replications, the roster's, SIPP's."
-    )
-    table = Table(
-        "from",
-        "arrive",
-        "load",
-        "plan",
-        "share [CI]",
-        "fresh",
-        "roster",
-        "%",
-        "SIPP",
-        "%",
-        title="Guides per half hour",
-    )
-    for slot in document["slots"]:
-        ci = slot["achieved_share_ci95"]
-        table.add_row(
-            slot["start"], f"{slot['arrivals']:.1f}", f"{slot['offered_load']:.1f}", f"[bold]{slot['guides']}[/]",
-            f"{_pct(slot['achieved_share'])} [{_pct(ci[0])}–{_pct(ci[1])}]", _pct(slot["fresh_share"]),
-            str(slot["rostered"]), _pct(slot["roster_share"]), str(slot["sipp"]), _pct(slot["sipp_share"]),
-        )  # fmt: skip
-    console.print(table)
-    roster = Table("shift", "start", "end", "meal break", "count", "paid h", title="Roster (least cost)")
-    for r in plan.roster.shifts.itertuples():
-        roster.add_row(r.shift, r.start, r.end, r.meal_break, str(r.count), f"{r.paid_hours:g}")
-    console.print(roster)
-    sipp = document["sipp"]
-    console.print(
-        f"Paid hours {plan.roster.paid_hours:g} for a bare requirement of {plan.roster.requirement_hours:g} guide-hours. "
-        f"SIPP (hourly Erlang C, {sipp['guide_hours']:g} guide-hours) misses the target in {len(sipp['slots_below_target'])} "
-        f"slot(s), worst {_pct(sipp['worst_share'])}% at {sipp['worst_slot']}."
-    )
-    posts = Table("from", *(_SHORT.get(r, r) for r in plan.posts.columns), title="Other posts per half hour")
-    for start, row in zip(plan.guides.table["start"], plan.posts.itertuples(index=False), strict=True):
-        posts.add_row(start, *(str(c) for c in row))
-    console.print(posts)
-    for role, rule in plan.rules.items():
-        console.print(f"  {_SHORT.get(role, role)} ({role}): {rule}")
+    screen, reader, target, sipp = console(), lang(), document["target"], document["sipp"]
+    screen.print(say("console.staff.heading", scenario=scenario.name, share=f"{target['share']:.0%}",
+                     within=f"{target['within_min']:g}", reps=plan.replications,
+                     tour=f"{document['mean_tour_min']:.0f}"))  # fmt: skip
+    print_frame(screen, slot_table(plan, reader), say("console.staff.slots"))
+    print_frame(screen, roster_table(plan, reader), say("console.staff.roster"))
+    worst = "–" if sipp["worst_share"] is None else f"{sipp['worst_share']:.0%}"
+    screen.print(say("console.staff.hours", paid=f"{plan.roster.paid_hours:g}",
+                     required=f"{plan.roster.requirement_hours:g}", sipp_hours=f"{sipp['guide_hours']:g}",
+                     misses=len(sipp["slots_below_target"]), worst=worst, slot=sipp["worst_slot"]))  # fmt: skip
+    print_frame(screen, posts_table(plan, reader), say("console.staff.posts"))
+    for post, fields in plan.rules.items():
+        screen.print(f"  {kind_name('post', post, reader)}: {post_rule_text(post, fields, reader)}")
     for shortfall in plan.shortfalls:
-        console.print(f"[bold red]Layout too small:[/] {shortfall}")
-    console.print(
-        f"{document['isa_iterations']} ISA iterations, {document['evaluations']} evaluations, {document['elapsed_s']} s"
-        + (f"; written to {out}/" if out else "")
-    )
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}"
+        screen.print(say("console.staff.too_small", what=shortfall_text(shortfall, reader)))
+    where = say("console.staff.written", folder=out) if out else ""
+    screen.print(say("console.staff.search", isa=document["isa_iterations"], evaluations=document["evaluations"],
+                     seconds=document["elapsed_s"]) + where)  # fmt: skip

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from sim.cli.common import console, lang, note, say, settings
+from sim.core.text import text
 
 
 def sweep(
@@ -33,172 +33,64 @@ def sweep(
     Each finished configuration is kept in the run store at once, so an interrupted sweep (Ctrl-C,
     a killed process) loses only the configurations in flight; ``--resume`` runs the rest.
     """
-    from sim.plan.sweep import configurations, load_sweep, run_sweep, sweep_key
-    from sim.store.runstore import chosen_store
+    from sim.plan.sweep_keeper import SweepInterrupted
+    from sim.plan.sweep_keeper import sweep as run_sweep
 
-    spec, base, base_path = load_sweep(file)
-    spec = spec.model_copy(
-        update={k: v for k, v in (("replications", reps), ("seed", seed)) if v is not None}
-    )
-    total = len(configurations(spec))
-    store = chosen_store()
-    keeper = _Keeper(store, spec, base, base_path, total) if store is not None else None
-    done = keeper.start(sweep_key(spec, base, base_path), resume) if keeper else _no_store(resume)
     loud = not as_json and sys.stderr.isatty()
     started = time.perf_counter()
-    first = len(done)
+    first: list[int] = []
 
     def progress(finished: int, total: int, elapsed: float) -> None:
+        first.append(finished) if not first else None
         if loud:
-            eta = elapsed / (finished - first) * (total - finished)
-            print(
-                f"\r{finished}/{total} configurations, {elapsed:.0f} s, ETA {eta:.0f} s",
-                end="",
-                file=sys.stderr,
-            )
+            eta = elapsed / max(1, finished - first[0] + 1) * (total - finished)
+            print("\r" + say("console.sweep.progress", done=finished, total=total, seconds=f"{elapsed:.0f}",
+                             eta=f"{eta:.0f}"), end="", file=sys.stderr)  # fmt: skip
 
-    on_row = keeper.keep if keeper else None
+    chosen = settings(replications=reps, seed=seed, workers=workers, dask=dask)
     try:
-        if dask:
-            from sim.runner.dask import dask_executor
-
-            with dask_executor(dask) as executor:
-                table = run_sweep(spec, base, base_path, workers, progress, executor, done, on_row)
-        else:
-            table = run_sweep(spec, base, base_path, workers, progress, None, done, on_row)
-    except KeyboardInterrupt:
-        if keeper:
-            keeper.stop("interrupted")
-        kept = f"; {keeper.count}/{total} configurations are kept in run {keeper.parent}" if keeper else ""
-        typer.echo(f"\nInterrupted{kept}. `anchang sweep {file} --resume` runs the rest.", err=True)
+        outcome = run_sweep(file=file, settings=chosen, resume=resume, progress=progress,
+                            note=lambda key, fields: note(key, **fields))  # fmt: skip
+    except SweepInterrupted as stop:
+        kept = (
+            say("console.sweep.kept", kept=stop.kept, total=stop.total, run=stop.parent)
+            if stop.parent
+            else ""
+        )
+        typer.echo("\n" + say("console.sweep.interrupted", kept=kept, file=file), err=True)
         raise typer.Exit(130) from None
     if loud:
         print(file=sys.stderr)
-    if keeper:
-        keeper.stop("done")
     folder = out or Path("results") / file.stem
     folder.mkdir(parents=True, exist_ok=True)
-    table.to_csv(folder / "sweep.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
+    outcome.table.to_csv(folder / "sweep.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
     if as_json:
-        typer.echo(json.dumps(table.to_dict("records"), ensure_ascii=False, indent=2, default=float))
+        typer.echo(json.dumps(outcome.table.to_dict("records"), ensure_ascii=False, indent=2, default=float))
     else:
-        _print_table(table, spec, file, folder, time.perf_counter() - started)
-    if keeper:
-        typer.echo(f"Kept as run {keeper.parent} in {store} (anchang runs show {keeper.parent})", err=True)
+        _print_table(outcome.table, outcome.spec, file, folder, time.perf_counter() - started)
+    if outcome.run_id is not None:
+        note("console.sweep.stored", run=outcome.run_id, store=outcome.store)
 
 
-def _no_store(resume: bool) -> dict:
-    if resume:
-        from sim.core.problems import InputError, Problem
-
-        raise InputError([Problem("--resume", "needs the run store, but recording is off (--store off)")])
-    return {}
-
-
-class _Keeper:
-    """The sweep's record in the run store: a parent run, and a child per configuration."""
-
-    def __init__(self, path: Path, spec, base: dict, base_path: Path, total: int):
-        from sim.store.runstore import RunStore
-
-        self.store, self.spec, self.base, self.base_path, self.total = (
-            RunStore(path),
-            spec,
-            base,
-            base_path,
-            total,
-        )
-        self.parent: int | None = None
-        self.count = 0
-        self.since = datetime.now(UTC)  # when the configuration being run began
-
-    def start(self, key: str, resume: bool) -> dict[int, dict]:
-        """Open the parent run (or reopen the interrupted one); return the rows already kept."""
-        from sim.store.provenance import inputs_of
-        from sim.store.runstore import Record, command_args
-
-        found = self.store.unfinished("sweep", key)
-        if resume and found is not None:
-            _refuse_if_alive(found)
-            self.parent = found["run_id"]
-            self.store.claim(self.parent)
-            children = self.store.children(self.parent)
-            done = dict(zip(children["config_index"], children["summary"], strict=True))
-            self.count = len(done)
-            typer.echo(f"Resuming run {self.parent}: {len(done)}/{self.total} configurations kept.", err=True)
-            return {int(i): row for i, row in done.items()}
-        if resume:
-            typer.echo("Nothing to resume for this sweep: starting it afresh.", err=True)
-        elif found is not None:
-            typer.echo(
-                f"Run {found['run_id']} of this sweep did not finish; `--resume` would continue it. "
-                "Starting afresh.",
-                err=True,
-            )
-        from sim.io.files import load_scenario
-
-        seed = load_scenario(self.base_path).run.seed if self.spec.seed is None else self.spec.seed
-        record = Record(
-            "sweep", inputs_of(self.base_path), seed, self.spec.replications, command_args(),
-            summary={"sweep": self.spec.model_dump(mode="json")}, headline=f"{self.total} configurations",
-        )  # fmt: skip
-        self.parent = self.store.begin(record, key, self.total)
-        return {}
-
-    def keep(self, index: int, config: dict, row: dict, results) -> None:
-        """Keep one finished configuration (called by ``run_sweep``)."""
-        from sim.plan.sweep import variant_inputs
-        from sim.store.runstore import Record, replication_kpis
-
-        label = ", ".join(f"{k}={row[k]}" for k in config)  # the table's cells: JSON for mappings
-        record = Record(
-            "sweep-config", variant_inputs(self.base, self.base_path, config), results.seed,
-            results.replications, summary=row, headline=label,
-            frames={"kpis": results.kpis, "half_hours": results.half_hours,
-                    "replications": replication_kpis(results)}, started=self.since,
-        )  # fmt: skip
-        if self.store.add_child(self.parent, index, config, record) is not None:
-            self.count += 1
-        self.since = datetime.now(UTC)
-
-    def stop(self, status: str) -> None:
-        """Close the parent run."""
-        self.store.finish(self.parent, status, headline=f"{self.count}/{self.total} configurations")
-
-
-def _refuse_if_alive(found: dict) -> None:
-    """Two processes must not resume the same sweep: refuse while its process still runs."""
-    from sim.core.problems import InputError, Problem
-
-    if found["status"] != "running" or found["host"] != socket.gethostname() or found["pid"] == os.getpid():
-        return
-    try:
-        os.kill(int(found["pid"]), 0)
-    except (ProcessLookupError, PermissionError):
-        return  # the process that ran it is gone (killed): safe to continue
-    raise InputError(
-        [
-            Problem(
-                "--resume",
-                f"run {found['run_id']} is still running in process {found['pid']}; wait or stop it",
-            )
-        ]
-    )
-
-
-def _print_table(table, spec, file: Path, folder: Path, elapsed: float) -> None:
-    from rich.console import Console
+def _print_table(table: Any, spec: Any, file: Path, folder: Path, elapsed: float) -> None:
     from rich.table import Table
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    shown = list(spec.axes) + list(spec.kpis)
+    screen = console(160)
+    heads = list(spec.axes) + [text(f"names.kpi.{k}", lang()) if text_known(k) else k for k in spec.kpis]
     reps = int(table["replications"].iloc[0]) if len(table) else "-"
-    view = Table(*shown, title=f"{spec.name or file.stem}: {len(table)} configurations, {reps} reps each")
+    view = Table(
+        *heads, title=say("console.sweep.title", name=spec.name or file.stem, n=len(table), reps=reps)
+    )
     for row in table.to_dict("records"):
         cells = [str(row[a]) for a in spec.axes]
         cells += [f"{row[k]:.3g} [{row[k + '_ci_low']:.3g}, {row[k + '_ci_high']:.3g}]" for k in spec.kpis]
         view.add_row(*cells)
-    console.print(view)
-    console.print(f"Table: {folder / 'sweep.csv'} ({elapsed:.0f} s)")
+    screen.print(view)
+    screen.print(say("console.sweep.table", path=folder / "sweep.csv", seconds=f"{elapsed:.0f}"))
+
+
+def text_known(kpi: str) -> bool:
+    """Whether the catalogue names this KPI."""
+    from sim.core.text import has
+
+    return has(f"names.kpi.{kpi}")

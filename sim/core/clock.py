@@ -10,38 +10,52 @@ import re
 from typing import Annotated
 
 from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def unquoted_hint(value: int | float) -> str:
-    """Explain how YAML turned an unquoted clock time into ``value``."""
+def clock_error(value: object) -> PydanticCustomError:
+    """Why ``value`` is not a clock time, as a validation error with a catalogue code.
+
+    YAML 1.1 reads an unquoted ``10:30`` as the sexagesimal integer 630; that gets a hint to quote it.
+    """
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
         hours, minutes = divmod(value, 60)
-        return (
-            f"got the number {value}: YAML reads an unquoted {hours}:{minutes:02d} as "
-            f'{value}; write the time in quotes, "{hours:02d}:{minutes:02d}"'
+        return PydanticCustomError(
+            "clock_unquoted",
+            'got the number {number}: YAML reads an unquoted {written} as {number}; write the time in quotes, "{quoted}"',
+            {"number": value, "written": f"{hours}:{minutes:02d}", "quoted": f"{hours:02d}:{minutes:02d}"},
         )
-    return f'got the number {value!r}; write clock times as quoted "HH:MM" strings'
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return PydanticCustomError(
+            "clock_number",
+            'got the number {number}; write clock times as quoted "HH:MM" strings',
+            {"number": repr(value)},
+        )
+    if not isinstance(value, str):
+        return PydanticCustomError(
+            "clock_expected", 'expected a quoted clock time "HH:MM", got {text}', {"text": repr(value)}
+        )
+    return PydanticCustomError(
+        "clock_range", 'expected a clock time "HH:MM" (00:00-23:59), got {text}', {"text": repr(value)}
+    )
 
 
 def parse_clock(value: object) -> int:
     """Return minutes after midnight for a quoted ``"HH:MM"`` string.
 
     Raises:
-        ValueError: if ``value`` is not such a string (numbers get a quoting hint).
+        PydanticCustomError: (a ``ValueError``) if ``value`` is not such a string; numbers get a
+            quoting hint.
 
     Examples:
         >>> parse_clock("10:30")
         630
     """
-    if isinstance(value, bool) or not isinstance(value, str):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError(unquoted_hint(value))
-        raise ValueError(f'expected a quoted clock time "HH:MM", got {value!r}')
-    match = _CLOCK.match(value.strip())
+    match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f'expected a clock time "HH:MM" (00:00-23:59), got {value!r}')
+        raise clock_error(value)
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -57,3 +71,10 @@ Clock = Annotated[
     BeforeValidator(parse_clock),
     WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$"}),
 ]
+
+
+def clock_s(seconds_after_midnight: float, with_seconds: bool = False) -> str:
+    """``HH:MM`` of seconds after midnight, with ``:SS`` when asked or when not on the minute."""
+    whole = round(seconds_after_midnight)
+    tail = f":{whole % 60:02d}" if with_seconds or whole % 60 else ""
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}{tail}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -21,3 +22,30 @@ def plain_value(value: Any) -> Any:
 def json_default(value: Any) -> Any:
     """For ``json.dumps``: numpy scalars as numbers, anything else as text."""
     return value.item() if hasattr(value, "item") else str(value)
+
+
+def rounded(value: Any, digits: int) -> Any:
+    """A document with every float rounded to ``digits`` places (NaN and infinity as None).
+
+    Mappings and lists are walked; numpy scalars are unwrapped first.
+    """
+    if hasattr(value, "item") and not isinstance(value, dict | list | tuple):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, digits) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+def finite(value: Any) -> Any:
+    """A document with NaN and infinity as None (JSON has neither), otherwise unchanged."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value

@@ -31,7 +31,7 @@ from collections.abc import Generator
 import pandas as pd
 import simpy
 
-from sim.core.problems import InputError, Problem
+from sim.core.problems import refuse
 from sim.engine.demand import Party, Visit, draw_parties
 from sim.engine.resources import Gate, Pool, Room, Shuttle
 from sim.model import eventlog as ev
@@ -142,11 +142,7 @@ class Day:
         limit = self.env.timeout(self.scenario.day_s + _OVERRUN_S)
         self.env.run(until=self.env.any_of([self.done, limit]))
         if not self.done.triggered:
-            message = (
-                f"{self.active} parties were still inside {_OVERRUN_S / 3600:.0f} h after closing: "
-                "the layout and scenario can never serve them (check capacities, schedules and shuttles)"
-            )
-            raise InputError([Problem("", message)])
+            raise refuse("", "never_served", parties=self.active, hours=f"{_OVERRUN_S / 3600:.0f}")
         return self.rows
 
     def _arrivals(self, parties: list[Party]) -> Generator:

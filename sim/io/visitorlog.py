@@ -23,14 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sim.core.problems import InputError, Problem
-from sim.model.eventlog import ENTER, EXIT, GREET, RENEGE, START, WAIT_GUIDE
-from sim.model.layout import Layout
+from sim.core.clock import clock_s
+from sim.core.problems import InputError, problem, refuse
+from sim.core.text import Lang, text
 
 STAGE_COLUMNS = {
     "sand_table": "sand_table",
@@ -62,6 +62,32 @@ _NO = {"no", "n", "false", "0", "否", ""}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
+class Dropped(ValueError):
+    """Why a row of the log is left out: a catalogue code (``dropped.<code>``) and its fields."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang = "en") -> str:
+        """The reason in a language."""
+        return text(f"dropped.{self.code}", lang, **self.params)
+
+
+def read_log(path: Path) -> pd.DataFrame:
+    """A visitor log CSV as text cells (UTF-8, with or without BOM).
+
+    Raises:
+        InputError: if the file is missing or is not a readable UTF-8 CSV.
+    """
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise refuse("", "file_not_found", str(path)) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise refuse("", "not_a_csv", str(path), reason=str(exc).splitlines()[0]) from None
+
+
 def normalise(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     """The log with canonical column names, as text.
 
@@ -74,13 +100,10 @@ def normalise(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         if name is None:
             continue  # other columns (notes, consultant) are kept out of the model
         if name in names.values():
-            problems.append(Problem(str(column), f"a second column for {name!r}"))
+            problems.append(problem(str(column), "second_column", name=repr(name)))
         names[column] = name
     missing = [name for name in REQUIRED if name not in names.values()]
-    problems += [
-        Problem(name, f"required column missing; accepted headers: {', '.join(HEADERS[name])}")
-        for name in missing
-    ]
+    problems += [problem(name, "column_missing", headers=", ".join(HEADERS[name])) for name in missing]
     if problems:
         raise InputError(problems, source)
     return raw[list(names)].rename(columns=names).astype("string").apply(lambda c: c.str.strip())
@@ -100,38 +123,39 @@ def clean(log: pd.DataFrame, open_s: float, close_s: float) -> tuple[pd.DataFram
             party = _parse(row, open_s, close_s)
             key = (party["date"], party["party_id"])
             if key in seen:
-                raise ValueError(f"duplicate party id {party['party_id']!r} (first kept at line {seen[key]})")
+                raise Dropped("duplicate_party", id=repr(party["party_id"]), first=seen[key])
             seen[key] = line
             kept.append(party | {"line": line})
-        except ValueError as exc:
-            dropped.append({"line": line, "party_id": row.get("party_id"), "reason": str(exc)})
+        except Dropped as exc:
+            dropped.append({"line": line, "party_id": row.get("party_id"), "reason": exc.text("en"),
+                            "code": exc.code, "params": exc.params})  # fmt: skip
     columns = ["line", "party_id", "date", "day_type", "party_size", *TIME_COLUMNS, "signed", "left_unserved"]
     parties = pd.DataFrame(kept, columns=columns)
-    return parties, pd.DataFrame(dropped, columns=["line", "party_id", "reason"])
+    return parties, pd.DataFrame(dropped, columns=["line", "party_id", "reason", "code", "params"])
 
 
 def _parse(row: dict[str, Any], open_s: float, close_s: float) -> dict[str, Any]:
     party_id = _text(row.get("party_id"))
     if not party_id:
-        raise ValueError("party id missing")
+        raise Dropped("party_id_missing")
     date = _date(row.get("date"))
     size = _text(row.get("party_size"))
     if not size or not size.isdigit() or int(size) < 1:
-        raise ValueError(f"party size must be a whole number ≥ 1, got {size!r}")
+        raise Dropped("party_size", value=repr(size))
     times = {name: _time(row.get(name), name) for name in TIME_COLUMNS}
     if times["registered"] is None:
-        raise ValueError("registered time missing")
+        raise Dropped("registered_missing")
     if not open_s <= times["registered"] < close_s:
-        raise ValueError(
-            f"registered at {_clock(times['registered'])}, outside opening hours {_clock(open_s)}–{_clock(close_s)}"
+        raise Dropped(
+            "outside_hours", at=clock_s(times["registered"]), open=clock_s(open_s), close=clock_s(close_s)
         )
     order = [(name, times[name]) for name in TIME_COLUMNS if times[name] is not None]
     for (a, ta), (b, tb) in itertools.pairwise(order):
         if tb < ta:
-            raise ValueError(f"times out of order: {b} {_clock(tb)} before {a} {_clock(ta)}")
+            raise Dropped("out_of_order", later=b, later_at=clock_s(tb), earlier=a, earlier_at=clock_s(ta))
     unserved = _flag(row.get("left_unserved"), "left_unserved")
     if unserved and times["greeted"] is not None:
-        raise ValueError("left_unserved is yes but a greeted time is given")
+        raise Dropped("unserved_but_greeted")
     signed = _flag(row.get("signed"), "signed")
     signed = signed if signed is not None else (times["signing"] is not None if "signing" in row else None)
     day_type = _text(row.get("day_type")) or (_weekday_type(date) if date else "day")
@@ -150,7 +174,7 @@ def _date(value: Any) -> str | None:
     try:
         return dt.date.fromisoformat(text.replace("/", "-")).isoformat()
     except ValueError:
-        raise ValueError(f"date must be YYYY-MM-DD, got {text!r}") from None
+        raise Dropped("bad_date", value=repr(text)) from None
 
 
 def _time(value: Any, name: str) -> float | None:
@@ -159,7 +183,7 @@ def _time(value: Any, name: str) -> float | None:
         return None
     match = _TIME.match(text.split(" ")[-1])  # "2026-10-02 10:31" keeps its time part
     if not match or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3] or 0) > 59:
-        raise ValueError(f"{name} is not a time HH:MM[:SS]: {text!r}")
+        raise Dropped("bad_time", name=name, value=repr(text))
     return int(match[1]) * 3600.0 + int(match[2]) * 60.0 + int(match[3] or 0)
 
 
@@ -171,73 +195,8 @@ def _flag(value: Any, name: str) -> bool | None:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"{name} must be yes or no, got {text!r}")
+    raise Dropped("bad_flag", name=name, value=repr(text))
 
 
 def _weekday_type(date: str) -> str:
     return "weekend" if dt.date.fromisoformat(date).weekday() >= 5 else "weekday"
-
-
-def _clock(seconds: float, with_seconds: bool = False) -> str:
-    """HH:MM, with :SS when asked or when the time is not on the minute."""
-    whole = round(seconds)
-    tail = f":{whole % 60:02d}" if with_seconds or whole % 60 else ""
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}{tail}"
-
-
-def synthetic_day(log: pd.DataFrame, layout: Layout, open_s: float, date: str) -> pd.DataFrame:
-    """What a registration system would have recorded of one simulated day.
-
-    Registered = the party starts waiting for a guide; each stage time = its first service start
-    in a zone of that kind (entering, for a zone without desks or places); left = it leaves the
-    site. ``open_s``: the opening time in seconds after midnight.
-    """
-    kinds = {zone.id: zone.kind for zone in layout.zones}
-    columns = {v: k for k, v in STAGE_COLUMNS.items()}
-    rows: dict[int, dict[str, Any]] = {}
-    entered: dict[tuple[int, str], float] = {}
-    for t, party, event, place, persons in log[["t", "party", "event", "place", "persons"]].itertuples(
-        index=False
-    ):
-        if party < 0:
-            continue
-        row = rows.setdefault(
-            party, {"party_id": f"{date}-{party:04d}", "date": date, "party_size": int(persons)}
-        )
-        clock = open_s + t
-        if event == WAIT_GUIDE:
-            row.setdefault("registered", clock)
-        elif event == GREET:
-            row.setdefault("greeted", clock)
-        elif event == RENEGE:
-            row["left_unserved"] = "yes"
-        elif event == START and kinds.get(place) in columns:
-            row.setdefault(columns[kinds[place]], clock)
-        elif event == ENTER and kinds.get(place) in columns:
-            entered.setdefault((party, columns[kinds[place]]), clock)
-        elif event == EXIT:
-            row["left"] = clock
-    for (party, column), clock in entered.items():
-        rows[party].setdefault(column, clock)  # a zone without a desk or place: the stay starts on entering
-    frame = pd.DataFrame([r for r in rows.values() if "registered" in r])
-    for name in TIME_COLUMNS:
-        if name not in frame:
-            frame[name] = np.nan
-        frame[name] = frame[name].map(lambda s: "" if s != s else _clock(s, with_seconds=True))
-    frame["signed"] = np.where(frame["signing"] != "", "yes", "no")
-    frame["left_unserved"] = frame.get("left_unserved", pd.Series(index=frame.index, dtype=object)).fillna(
-        "no"
-    )
-    return frame[
-        [
-            "party_id",
-            "date",
-            "registered",
-            "party_size",
-            "greeted",
-            *STAGE_COLUMNS,
-            "signed",
-            "left",
-            "left_unserved",
-        ]
-    ]

@@ -26,7 +26,7 @@ from sim.metrics.occupancy import (
     place_peaks,
     service_utilisation,
 )
-from sim.metrics.queues import minute_series, through_movements
+from sim.metrics.queues import MinuteSeries, minute_series, through_movements
 from sim.metrics.steps import step_levels, time_average, window_max
 from sim.model import eventlog as ev
 from sim.model.layout import Layout
@@ -38,13 +38,14 @@ class DaySummary:
     """What one replication keeps: small tables, never the event log."""
 
     replication: int
-    kpis: dict[str, float]
+    kpis: dict[str, float]  # ``columns.KPI_RANGES`` names
+    utilisation: dict[str, float]  # zone → share of staffed desk, place or table time in use
     half_hours: pd.DataFrame  # one row per half-hour slot
     zones: pd.DataFrame  # one row per zone or passage: max, p95, mean persons
     occupancy: pd.DataFrame  # minute × place headcount (float32)
     guides: pd.DataFrame  # minute × (on_duty, busy)
     flows: pd.DataFrame  # slot × directed passage: parties, persons
-    series: pd.DataFrame = field(default_factory=pd.DataFrame)  # minute × queue and flow columns
+    series: MinuteSeries  # queues and passage flows, minute by minute
     through: pd.DataFrame = field(default_factory=pd.DataFrame)  # slot × zone × from × to: persons
 
 
@@ -175,11 +176,11 @@ def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replica
         "guide_utilisation": guide_utilisation(log, day_s),
         "max_persons_inside": float(inside[1].max()) if len(inside[1]) else 0.0,
         "last_exit_min": float(parties[ev.EXIT].max() / 60.0) if len(parties) else math.nan,
-        **{f"utilisation.{k}": v for k, v in service_utilisation(log, layout, scenario).items()},
     }
     return DaySummary(
         replication=replication,
         kpis=kpis,
+        utilisation=service_utilisation(log, layout, scenario),
         half_hours=half_hour_table(log, parties, scenario, guides),
         zones=place_peaks(log, occupancy, day_s),
         occupancy=occupancy,

@@ -1,15 +1,14 @@
 """Queues, flows and through-movements minute by minute, from one day's event log (pure functions).
 
-Columns of ``minute_series`` (parties unless stated):
-- ``queue:outside``: waiting outside the admission gate (arrive → admit);
-- ``persons:outside:<entrance>``: persons in that queue, per entrance (for its density);
-- ``queue:guide``: waiting for a guide (wait_guide → greet or renege);
-- ``queue:door:<place>``: held at the door of a full zone, or at a shuttle stop (queue → enter);
-- ``queue:service:<zone>``: inside a zone waiting for a desk, place or table (enter → start);
-- ``flow:<from>><to>``: persons stepping onto that directed passage during the minute.
+``minute_series`` gives a ``MinuteSeries``: parties waiting outside the gate, for a guide, at the
+door of a full zone or a shuttle stop, and for a desk inside a zone; and the persons stepping onto
+each directed passage per minute. ``through_movements`` gives who walks straight through a zone.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,30 +40,58 @@ def _count(intervals: pd.DataFrame, grid: np.ndarray, weights: np.ndarray | None
     return level_at(*step_levels(times[order], deltas[order]), grid)
 
 
-def minute_series(log: pd.DataFrame, grid: np.ndarray, service_zones: set[str]) -> pd.DataFrame:
-    """Queue lengths at each grid time and passage flows per grid step (see the module doc)."""
+@dataclass
+class MinuteSeries:
+    """One day's queues and passage flows on the minute grid (float32; parties unless stated)."""
+
+    outside: np.ndarray  # waiting outside the admission gate (arrive → admit)
+    outside_persons: dict[str, np.ndarray]  # entrance → persons in that queue (for its density)
+    guide: np.ndarray  # waiting for a guide (wait_guide → greet or renege)
+    door: dict[str, np.ndarray]  # zone or passage key → held at a full zone's door or a shuttle stop
+    service: dict[str, np.ndarray]  # zone → inside, waiting for a desk, place or table (enter → start)
+    flow: dict[tuple[str, str], np.ndarray]  # (from, to) → persons stepping onto the passage per minute
+
+    @staticmethod
+    def part(series: dict[Any, np.ndarray], key: Any, minutes: int) -> np.ndarray:
+        """The first ``minutes`` of one series, zeros where it never happened."""
+        found = series.get(key)
+        return found[:minutes] if found is not None else np.zeros(minutes)
+
+
+def minute_series(log: pd.DataFrame, grid: np.ndarray, service_zones: set[str]) -> MinuteSeries:
+    """Queue lengths at each grid time and passage flows per grid step (see ``MinuteSeries``)."""
     people = log[log["party"] >= 0]
-    columns: dict[str, np.ndarray] = {}
     gate = people[people["event"].isin([ev.ARRIVE, ev.ADMIT])]
-    columns["queue:outside"] = _count(_paired(gate.assign(place="gate"), ev.ARRIVE, ev.ADMIT), grid)
-    for place, rows in _paired(gate, ev.ARRIVE, ev.ADMIT).groupby("place"):  # persons, per entrance
-        columns[f"persons:outside:{place}"] = _count(rows, grid, rows["persons"])
+    outside_persons = {
+        str(place): _count(rows, grid, rows["persons"])
+        for place, rows in _paired(gate, ev.ARRIVE, ev.ADMIT).groupby("place")
+    }
     guide = people[people["event"].isin([ev.WAIT_GUIDE, ev.GREET, ev.RENEGE])].assign(place="guide")
     waits = pd.concat([_paired(guide, ev.WAIT_GUIDE, ev.GREET), _paired(guide, ev.WAIT_GUIDE, ev.RENEGE)])
-    columns["queue:guide"] = _count(waits, grid)
     doors = _paired(people[people["event"].isin([ev.QUEUE, ev.ENTER])], ev.QUEUE, ev.ENTER)
-    for place, rows in doors.groupby("place"):
-        columns[f"queue:door:{place}"] = _count(rows, grid)
     inside = people[people["event"].isin([ev.ENTER, ev.START]) & people["place"].isin(service_zones)]
-    for place, rows in _paired(inside, ev.ENTER, ev.START).groupby("place"):
-        columns[f"queue:service:{place}"] = _count(rows, grid)
     steps = people[(people["event"] == ev.ENTER) & people["place"].astype(str).str.contains(">", regex=False)]
     bins = np.append(grid, grid[-1] + (grid[1] - grid[0] if len(grid) > 1 else 60.0))
+    flow = {}
     for place, rows in steps.groupby(steps["place"].astype(str)):
-        columns[f"flow:{place}"] = np.histogram(rows["t"], bins=bins, weights=rows["persons"])[0].astype(
-            float
-        )
-    return pd.DataFrame(columns, index=pd.Index(grid / 60.0, name="minute")).astype(np.float32)
+        ends = ev.split_passage_key(str(place))
+        assert ends is not None
+        flow[ends] = _f32(np.histogram(rows["t"], bins=bins, weights=rows["persons"])[0])
+    return MinuteSeries(
+        outside=_f32(_count(_paired(gate.assign(place="gate"), ev.ARRIVE, ev.ADMIT), grid)),
+        outside_persons={k: _f32(v) for k, v in outside_persons.items()},
+        guide=_f32(_count(waits, grid)),
+        door={str(place): _f32(_count(rows, grid)) for place, rows in doors.groupby("place")},
+        service={
+            str(place): _f32(_count(rows, grid))
+            for place, rows in _paired(inside, ev.ENTER, ev.START).groupby("place")
+        },
+        flow=flow,
+    )
+
+
+def _f32(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=float).astype(np.float32)
 
 
 def through_movements(log: pd.DataFrame, slot_s: float) -> pd.DataFrame:

@@ -9,6 +9,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # t quantile; far lighter to import than scipy.stats
 
+from sim.metrics.columns import (
+    HALF_HOUR_RANGES,
+    KPI_RANGES,
+    UNIT_INTERVAL,
+    ZONE_RANGES,
+    Range,
+    utilisation_key,
+)
 from sim.metrics.day import DaySummary
 from sim.metrics.grid import SLOT_S
 from sim.model.layout import Layout
@@ -49,20 +57,15 @@ def ci95(
     return (mean, max(mean - half, low_bound), min(mean + half, high_bound))
 
 
-def _range(name: str) -> tuple[float, float]:
-    """Natural range of a metric: every one is non-negative; shares and utilisations are ≤ 1."""
-    return (0.0, 1.0) if "share" in name or "utilisation" in name else (0.0, math.inf)
-
-
-def _ci_columns(frame: pd.DataFrame, by: str | list[str], columns: list[str]) -> pd.DataFrame:
-    """Mean and 95% CI of ``columns`` within groups of ``by`` (one value per replication)."""
+def _ci_columns(frame: pd.DataFrame, by: str | list[str], columns: dict[str, Range]) -> pd.DataFrame:
+    """Mean and 95% CI of ``columns`` (name → natural range) within groups of ``by``, one value per replication."""
     out = []
     for key, group in frame.groupby(by, sort=True):
         row = dict(
             zip([by] if isinstance(by, str) else by, key if isinstance(key, tuple) else (key,), strict=True)
         )
-        for column in columns:
-            mean, low, high = ci95(group[column].to_numpy(), *_range(column))
+        for column, bounds in columns.items():
+            mean, low, high = ci95(group[column].to_numpy(), *bounds)
             row[column] = mean
             row[f"{column}_ci_low"] = low
             row[f"{column}_ci_high"] = high
@@ -70,14 +73,20 @@ def _ci_columns(frame: pd.DataFrame, by: str | list[str], columns: list[str]) ->
     return pd.DataFrame(out)
 
 
+def day_kpis(day: DaySummary) -> dict[str, float]:
+    """One day's KPIs as the KPI table lists them: the day's KPIs, then each zone's utilisation."""
+    return day.kpis | {utilisation_key(zone): value for zone, value in day.utilisation.items()}
+
+
 def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: int) -> Results:
     """Combine replications: means with t-based 95% confidence intervals."""
     days = sorted(days, key=lambda d: d.replication)
-    kpi_frame = pd.DataFrame([d.kpis for d in days])
+    kpi_frame = pd.DataFrame([day_kpis(d) for d in days])
+    ranges = KPI_RANGES | {utilisation_key(z): UNIT_INTERVAL for d in days for z in d.utilisation}
     kpi_rows = []
     for name in kpi_frame.columns:
         values = kpi_frame[name].to_numpy(dtype=float)
-        mean, low, high = ci95(values, *_range(name))
+        mean, low, high = ci95(values, *ranges[name])
         sd = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else math.nan
         kpi_rows.append(
             {
@@ -90,7 +99,9 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
             }
         )
     half = pd.concat([d.half_hours.assign(replication=d.replication) for d in days], ignore_index=True)
-    half_cols = [c for c in half.columns if c not in ("slot", "start_min", "replication")]
+    half_cols = {
+        c: HALF_HOUR_RANGES[c] for c in half.columns if c not in ("slot", "start_min", "replication")
+    }
     half_hours = _ci_columns(half, "slot", half_cols)
     half_hours.insert(1, "start", [scenario.clock_at(s * SLOT_S / 60.0) for s in half_hours["slot"]])
     zones = _zone_table(days, layout)
@@ -124,10 +135,9 @@ def _zone_table(days: list[DaySummary], layout: Layout) -> pd.DataFrame:
     places = frame["place"].unique()
     full = pd.MultiIndex.from_product([places, [d.replication for d in days]], names=["place", "replication"])
     frame = frame.set_index(["place", "replication"]).reindex(full).fillna(0.0).reset_index()
-    table = _ci_columns(frame, "place", ["max_persons", "p95_persons", "mean_persons"])
+    table = _ci_columns(frame, "place", ZONE_RANGES)
     zone_ids = {z.id for z in layout.zones}
     table = table[table["place"].isin(zone_ids)].copy()  # passages are reported in flows
-    table["name"] = [layout.zone[p].label for p in table["place"]]
     table["kind"] = [layout.zone[p].kind for p in table["place"]]
     table["area_m2"] = [layout.zone[p].area_m2 for p in table["place"]]
     table["capacity"] = [layout.zone[p].max_persons for p in table["place"]]

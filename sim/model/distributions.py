@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
@@ -104,9 +105,10 @@ class Triangular(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
         if not self.low_min <= self.mode_min <= self.high_min or self.low_min == self.high_min:
-            raise ValueError(
-                "needs low_min <= mode_min <= high_min with low_min < high_min, got "
-                f"{self.low_min}, {self.mode_min}, {self.high_min}"
+            raise PydanticCustomError(
+                "triangular_order",
+                "needs low_min <= mode_min <= high_min with low_min < high_min, got {low}, {mode}, {high}",
+                {"low": self.low_min, "mode": self.mode_min, "high": self.high_min},
             )
         return self
 
@@ -138,7 +140,11 @@ class Uniform(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.low_min >= self.high_min:
-            raise ValueError(f"needs low_min < high_min, got {self.low_min}, {self.high_min}")
+            raise PydanticCustomError(
+                "uniform_order",
+                "needs low_min < high_min, got {low}, {high}",
+                {"low": self.low_min, "high": self.high_min},
+            )
         return self
 
     def sample_s(self, rng: np.random.Generator) -> float:
@@ -187,11 +193,13 @@ class Empirical(BaseModel):
     def _weights_match(self) -> Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values_min):
-                raise ValueError(
-                    f"weights has {len(self.weights)} entries but values_min has {len(self.values_min)}"
+                raise PydanticCustomError(
+                    "weights_length",
+                    "weights has {weights} entries but values_min has {values}",
+                    {"weights": len(self.weights), "values": len(self.values_min)},
                 )
             if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
+                raise PydanticCustomError("weights_zero", "weights must not all be zero")
         return self
 
     def _probabilities(self) -> np.ndarray:

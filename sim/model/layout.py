@@ -13,6 +13,8 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.model.names import Names
+
 ZoneKind = Literal[
     "entrance", "reception", "lounge", "sand_table", "show_unit", "negotiation",
     "signing", "payment", "restroom", "corridor", "stair", "exit", "other",
@@ -67,7 +69,7 @@ class Zone(BaseModel):
 
     model_config = _MODEL
     id: str = Field(pattern=_ID, description="unique id (letters, digits, _ and -)")
-    name: str | None = Field(None, description="display name, Chinese or English")
+    name: Names | None = Field(None, description="display name: a text, or {zh: …, en: …}")
     kind: ZoneKind
     area_m2: float | None = Field(None, gt=0, description="floor area for density (m²)")
     xy: tuple[float, float] = Field(description="position of the zone's centre, metres")
@@ -83,17 +85,13 @@ class Zone(BaseModel):
     security_posts: int = Field(0, ge=0, description="fixed security posts (保安岗) at this zone")
     note: str | None = None
 
-    @property
-    def label(self) -> str:
-        """Display name, falling back to the id."""
-        return self.name or self.id
-
 
 class Passage(BaseModel):
     """A passage between two zones: corridor, door, stair, outdoor path or shuttle."""
 
     model_config = _MODEL
     id: str | None = Field(None, pattern=_ID, description="optional id; default 'from-to'")
+    name: Names | None = Field(None, description="display name (default: from the zones it joins)")
     from_: str = Field(alias="from", description="zone id at one end")
     to: str = Field(description="zone id at the other end")
     kind: PassageKind

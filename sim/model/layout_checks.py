@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from sim.core.problems import Problem
+from sim.core.problems import Problem, problem
 from sim.model.layout import AREA_OPTIONAL, FIELD_KINDS, REQUIRED_FIELD, SAFE_KINDS, Layout
 
 
@@ -24,22 +24,24 @@ def _check_ids(layout: Layout) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for i, zone in enumerate(layout.zones):
         if zone.id in seen:
-            yield Problem(f"zones[{i}].id", f"duplicate zone id {zone.id!r} (also zones[{seen[zone.id]}])")
+            yield problem(f"zones[{i}].id", "duplicate_zone", id=repr(zone.id), other=seen[zone.id])
         seen.setdefault(zone.id, i)
     pids: dict[str, int] = {}
     pairs: dict[frozenset[str], int] = {}
     for i, passage in enumerate(layout.passages):
         if passage.pid in pids:
-            yield Problem(
-                f"passages[{i}]", f"duplicate passage id {passage.pid!r} (also passages[{pids[passage.pid]}])"
+            yield problem(
+                f"passages[{i}]", "duplicate_passage", id=repr(passage.pid), other=pids[passage.pid]
             )
         pids.setdefault(passage.pid, i)
         pair = frozenset((passage.from_, passage.to))
         if pair in pairs:
-            yield Problem(
+            yield problem(
                 f"passages[{i}]",
-                f"a second passage between {passage.from_!r} and {passage.to!r} (also "
-                f"passages[{pairs[pair]}]); put a corridor zone between them or merge the two",
+                "second_passage",
+                a=repr(passage.from_),
+                b=repr(passage.to),
+                other=pairs[pair],
             )
         pairs.setdefault(pair, i)
 
@@ -48,21 +50,23 @@ def _check_zone_fields(layout: Layout) -> Iterator[Problem]:
     for i, zone in enumerate(layout.zones):
         need = REQUIRED_FIELD.get(zone.kind)
         if need and getattr(zone, need) is None:
-            yield Problem(f"zones[{i}].{need}", f"required for a {zone.kind} zone ({zone.id!r})")
+            yield problem(f"zones[{i}].{need}", "required_for_kind", kind=zone.kind, id=repr(zone.id))
         if zone.area_m2 is None and zone.kind not in AREA_OPTIONAL:
-            yield Problem(f"zones[{i}].area_m2", f"required for a {zone.kind} zone ({zone.id!r})")
+            yield problem(f"zones[{i}].area_m2", "required_for_kind", kind=zone.kind, id=repr(zone.id))
         for field, kinds in FIELD_KINDS.items():
             value = getattr(zone, field)
             if value not in (None, False) and zone.kind not in kinds:
-                yield Problem(
+                yield problem(
                     f"zones[{i}].{field}",
-                    f"not used by a {zone.kind} zone; it belongs to: {', '.join(sorted(kinds))}",
+                    "field_not_for_kind",
+                    kind=zone.kind,
+                    kinds=", ".join(sorted(kinds)),
                 )
     kinds = {z.kind for z in layout.zones}
     if "entrance" not in kinds:
-        yield Problem("zones", "no zone of kind 'entrance': visitors need a way in")
+        yield problem("zones", "no_entrance")
     if "exit" not in kinds:
-        yield Problem("zones", "no zone of kind 'exit': the gallery needs an exit to evacuate through")
+        yield problem("zones", "no_exit")
 
 
 def _check_passages(layout: Layout) -> Iterator[Problem]:
@@ -70,20 +74,18 @@ def _check_passages(layout: Layout) -> Iterator[Problem]:
     for i, passage in enumerate(layout.passages):
         for key, end in (("from", passage.from_), ("to", passage.to)):
             if end not in ids:
-                yield Problem(f"passages[{i}].{key}", f"unknown zone id {end!r}; known ids: {_some(ids)}")
+                yield problem(f"passages[{i}].{key}", "unknown_zone_known", id=repr(end), known=_some(ids))
         if passage.from_ == passage.to:
-            yield Problem(f"passages[{i}]", f"a passage from {passage.from_!r} to itself")
+            yield problem(f"passages[{i}]", "passage_to_itself", id=repr(passage.from_))
         shuttle_fields = ("seats", "vehicles", "round_trip_min")
         if passage.kind == "shuttle":
             for field in ("seats", "round_trip_min"):
                 if getattr(passage, field) is None:
-                    yield Problem(f"passages[{i}].{field}", "required for a shuttle")
+                    yield problem(f"passages[{i}].{field}", "required_for_shuttle")
         else:
             for field in shuttle_fields:
                 if getattr(passage, field) is not None:
-                    yield Problem(
-                        f"passages[{i}].{field}", f"only a shuttle has {field}, this is a {passage.kind}"
-                    )
+                    yield problem(f"passages[{i}].{field}", "only_shuttle", field=field, kind=passage.kind)
 
 
 def _check_connectivity(layout: Layout) -> list[Problem]:
@@ -97,9 +99,9 @@ def _check_connectivity(layout: Layout) -> list[Problem]:
         if zone.kind in SAFE_KINDS:
             continue
         if zone.id not in reachable:
-            problems.append(Problem(f"zones[{i}]", f"zone {zone.id!r} cannot be reached from any entrance"))
+            problems.append(problem(f"zones[{i}]", "unreachable_zone", id=repr(zone.id)))
         if zone.id not in can_leave:
-            problems.append(Problem(f"zones[{i}]", f"zone {zone.id!r} has no way out to an exit or entrance"))
+            problems.append(problem(f"zones[{i}]", "no_way_out", id=repr(zone.id)))
     return problems
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.clock import Clock
 from sim.model.distributions import Distribution, Triangular
+from sim.model.names import Names
 
 _MODEL = ConfigDict(extra="forbid", frozen=True)
 
@@ -33,7 +34,7 @@ class Shift(BaseModel):
     """A shift template the roster may use, as many times as it needs (up to ``max_count``)."""
 
     model_config = _MODEL
-    name: str
+    name: Names = Field(description="the shift's name: a text, or {zh: …, en: …}")
     starts: list[Clock] | None = Field(None, description="allowed start times")
     start_window: StartWindow | None = Field(None, description="or: every half hour in a window")
     hours: float = Field(gt=0, le=14, description="time on site, in half hours")

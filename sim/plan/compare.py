@@ -15,6 +15,7 @@ from sim.analysis.congestion.report import CongestionReport, analyse
 from sim.metrics.stats import Results, ci95
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
+from sim.plan.settings import RunSettings
 from sim.runner.replications import run
 
 MAIN_KPIS = (
@@ -96,14 +97,14 @@ def flag_changes(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def compare(
-    layout_a: Layout, scenario_a: Scenario, layout_b: Layout, scenario_b: Scenario,
-    replications: int | None = None, seed: int | None = None, workers: int | None = None,
-) -> Comparison:  # fmt: skip
-    """Run both variants on the same seeds and compare them."""
-    reps = replications or scenario_a.run.replications
-    seed = scenario_a.run.seed if seed is None else seed
-    ra = run(layout_a, scenario_a, reps, seed, workers)
-    rb = run(layout_b, scenario_b, reps, seed, workers)
+Variant = tuple[Layout, Scenario]
+
+
+def compare(*, a: Variant, b: Variant, settings: RunSettings | None = None) -> Comparison:
+    """Run both variants on the same seeds (the first one's, unless chosen) and compare them."""
+    (layout_a, scenario_a), (layout_b, scenario_b) = a, b
+    resolved = (settings or RunSettings()).resolve(scenario_a)
+    ra = run(layout_a, scenario_a, resolved.replications, resolved.seed, resolved.workers)
+    rb = run(layout_b, scenario_b, resolved.replications, resolved.seed, resolved.workers)
     ca, cb = analyse(ra, layout_a, scenario_a), analyse(rb, layout_b, scenario_b)
     return Comparison(paired_kpis(ra, rb), flag_changes(ca.flags, cb.flags), (ra, ca), (rb, cb))

@@ -18,7 +18,7 @@ undisturbed one (``sim.compare``), so the KPI differences are paired.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -28,7 +28,7 @@ from sim.analysis.evacuation.egress import egress_network, simulate_egress
 from sim.analysis.evacuation.lower_bound import lower_bound_s
 from sim.analysis.evacuation.occupants import busiest_minute, peak_snapshot
 from sim.core.clock import format_clock
-from sim.core.problems import InputError, Problem
+from sim.core.problems import InputError, problem, refuse
 from sim.metrics.stats import ci95
 from sim.model.drill import BusGroup, Drill, ExitBlocked, FireAlarm, Rain, ZonesClosed
 from sim.model.eventlog import ENTER, EXIT
@@ -37,6 +37,7 @@ from sim.model.layout_checks import check_layout
 from sim.model.scenario import Closure, Group, Scenario
 from sim.model.scenario_checks import check_pair
 from sim.plan.compare import Comparison, compare
+from sim.plan.settings import RunSettings
 from sim.runner.replications import map_replications
 
 
@@ -48,7 +49,7 @@ def apply(layout: Layout, scenario: Scenario, drill: Drill) -> tuple[Layout, Sce
     """
     blocked = frozenset(e.exit for e in drill.events if isinstance(e, ExitBlocked))
     problems = [
-        Problem(f"events: exit_blocked {x}", "no exit or entrance zone with this id in the layout")
+        problem(f"events: exit_blocked {x}", "no_exit_zone")
         for x in sorted(blocked)
         if x not in layout.zone or layout.zone[x].kind not in SAFE_KINDS
     ]
@@ -89,7 +90,7 @@ def apply(layout: Layout, scenario: Scenario, drill: Drill) -> tuple[Layout, Sce
     new_scenario = scenario.model_copy(update={"demand": new_demand, "policies": policies})
     problems = check_layout(new_layout) + check_pair(new_layout, new_scenario)
     if problems:
-        raise InputError([Problem(f"drill: {p.path}", p.message) for p in problems])
+        raise InputError([replace(p, path=f"drill: {p.path}") for p in problems])
     return new_layout, new_scenario, blocked
 
 
@@ -167,21 +168,20 @@ def fire_drill(
     layout: Layout,
     scenario: Scenario,
     at: int,
-    blocked: frozenset[str] = frozenset(),
-    replications: int | None = None,
-    seed: int | None = None,
+    blocked: frozenset[str],
+    replications: int,
+    seed: int,
     workers: int | None = None,
 ) -> FireDrill:
     """Sound the alarm at clock minute ``at`` in each simulated day and evacuate who is there.
 
     Raises:
         InputError: if the time is outside opening hours.
-        ValueError: if people somewhere have no escape route.
+        NoEscapeRoute: if people somewhere have no escape route.
     """
     if not scenario.hours.open <= at < scenario.hours.close:
-        raise InputError([Problem("fire_alarm.at", f"{format_clock(at)} is outside opening hours")])
-    reps = replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
+        raise refuse("fire_alarm.at", "outside_hours_at", at=format_clock(at))
+    reps = replications
     at_s = scenario.seconds(at)
     places = map_replications(partial(party_places, at_s=at_s), layout, scenario, reps, seed, workers)
     settings = scenario.evacuation
@@ -242,19 +242,16 @@ class DrillResult:
 
 
 def run_drill(
-    layout: Layout,
-    scenario: Scenario,
-    drill: Drill,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
+    *, layout: Layout, scenario: Scenario, drill: Drill, settings: RunSettings | None = None
 ) -> DrillResult:
     """The drilled day against the undisturbed one, and the fire alarm if there is one."""
-    reps = replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
+    resolved = (settings or RunSettings()).resolve(scenario)
+    reps, seed, workers = resolved.replications, resolved.seed, resolved.workers
     new_layout, new_scenario, blocked = apply(layout, scenario, drill)
     day_events = [e for e in drill.events if not isinstance(e, FireAlarm)]
-    day = compare(layout, scenario, new_layout, new_scenario, reps, seed, workers) if day_events else None
+    day = (
+        compare(a=(layout, scenario), b=(new_layout, new_scenario), settings=settings) if day_events else None
+    )
     alarms = [e for e in drill.events if isinstance(e, FireAlarm)]
     fire = base_fire = None
     if alarms:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.core.problems import InputError, Problem
+from sim.core.problems import InputError, refuse
 from sim.io.files import with_base
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -31,17 +31,15 @@ def read_upload(name: str, content: bytes) -> dict:
     Raises:
         InputError: for a wrong type, an oversized file, or YAML that does not parse.
     """
-    from sim.io.files import read_yaml
+    from sim.io.yamltext import read_yaml
 
     if not name.lower().endswith((".yaml", ".yml")):
-        raise InputError([Problem("", "only YAML files (.yaml, .yml) can be uploaded")], name)
+        raise refuse("", "upload_yaml_only", name)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InputError(
-            [Problem("", f"file is {len(content) // 1024} KiB; at most {MAX_UPLOAD_BYTES // 1024} KiB")], name
-        )
+        raise refuse("", "upload_too_big", name, size=len(content) // 1024, limit=MAX_UPLOAD_BYTES // 1024)
     data, _ = read_yaml(content, name)
     if not isinstance(data, dict):
-        raise InputError([Problem("", "expected a layout or scenario mapping at the top level")], name)
+        raise refuse("", "not_either_mapping_plain", name)
     return data
 
 
@@ -194,6 +192,6 @@ def validate_scenario(
 
 def to_yaml(data: dict) -> str:
     """YAML text for a download (UTF-8, Chinese kept readable, clock keys quoted)."""
-    from sim.io.files import to_yaml as dump
+    from sim.io.yamltext import to_yaml as dump
 
     return dump(data)

@@ -1,30 +1,36 @@
-"""The peak-day plan (``anchang plan``): one run of every planner, one self-contained report.
+"""Use case: the peak-day plan (``anchang plan``): every planner on one day, and the run sheet.
 
-``build_plan`` simulates the day under the site's roster, plans the staffing, analyses
-congestion, checks the evacuation at the busiest moment and derives the run sheet and its
-actions (``sim.runsheet``). ``render_html`` writes it as one HTML file: figures embedded as PNG,
-no external files or scripts, A4 print styles; Chinese (default) or English text.
+``peak_day_plan`` simulates the day under the site's roster, plans the staff, analyses
+congestion, checks the evacuation at the busiest moment and derives the run sheet and its actions
+(``sim.plan.runsheet``). ``sim.present.report`` renders it as one HTML page.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 
 from sim.analysis.congestion.report import CongestionReport
-from sim.analysis.congestion.report import analyse as analyse_congestion
 from sim.analysis.evacuation.findings import EvacuationReport
-from sim.analysis.evacuation.findings import analyse as analyse_evacuation
-from sim.analysis.evacuation.occupants import busiest_minute, peak_occupants
-from sim.analysis.staffing.plan import StaffPlan, plan_staff
+from sim.analysis.evacuation.occupants import busiest_minute
+from sim.analysis.staffing.plan import StaffPlan
+from sim.core.text import text
 from sim.metrics.stats import Results
 from sim.model.journey import wait_zone
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan import runsheet
-from sim.runner.replications import run
+from sim.plan.day import simulate_day
+from sim.plan.evacuation import check_evacuation
+from sim.plan.recording import OnRecord, Sources, inputs, keep
+from sim.plan.settings import RunSettings
+from sim.plan.staff import plan_staff
+from sim.store.runstore import replication_kpis
 
 
 @dataclass
@@ -43,34 +49,66 @@ class PeakDayPlan:
     elapsed_s: float
 
 
-def build_plan(
+def peak_day_plan(
+    *,
     layout: Layout,
     scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    staff_replications: int | None = None,
+    settings: RunSettings | None = None,
+    sources: Sources | None = None,
+    on_record: OnRecord | None = None,
 ) -> PeakDayPlan:
     """Run the day, the staffing planner, the congestion analysis and the evacuation check."""
-    started = time.perf_counter()
-    reps = replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
-    results = run(layout, scenario, reps, seed, workers)
-    congestion = analyse_congestion(results, layout, scenario)
-    staff = plan_staff(layout, scenario, staff_replications, seed, workers)
-    people, peaks = peak_occupants(layout, scenario, reps, seed, workers)
-    evacuation = analyse_evacuation(
-        layout, people, scenario.evacuation, scenario.targets.evacuation_max_s, seed,
-        f"simulated peak, p95 over {reps} days", peaks,
-    )  # fmt: skip
-    sheet = runsheet.run_sheet(results.half_hours, staff.guides.table)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    settings = settings or RunSettings()
+    inner = dataclasses.replace(settings, store=None)  # one record for the plan, not one per part
+    day = simulate_day(layout=layout, scenario=scenario, settings=inner)
+    staff = plan_staff(layout=layout, scenario=scenario, settings=inner)
+    evacuation = check_evacuation(layout=layout, scenario=scenario, settings=inner, occupants="peak")
+    sheet = runsheet.run_sheet(day.results.half_hours, staff.guides.table)
     context = _context(layout, scenario, staff, evacuation)
     show_units = tuple(z.id for z in layout.zones if z.kind == "show_unit")
-    found = runsheet.actions(sheet, congestion.flags, context, show_units)
-    return PeakDayPlan(
-        layout, scenario, results, staff, congestion, evacuation, sheet, found, context,
-        time.perf_counter() - started,
+    found = runsheet.actions(sheet, day.congestion.flags, context, show_units)
+    plan = PeakDayPlan(
+        layout, scenario, day.results, staff, day.congestion, evacuation, sheet, found, context,
+        time.perf_counter() - clock,
     )  # fmt: skip
+    resolved = settings.resolve(scenario)
+    keep(
+        resolved, "plan", inputs(sources, layout, scenario), started, replications=day.results.replications,
+        summary={"headline": headline(plan)}, headline=headline(plan), frames=plan_tables(plan), on_record=on_record,
+    )  # fmt: skip
+    return plan
+
+
+def headline(plan: PeakDayPlan) -> str:
+    """The plan in one line, as the run store lists it."""
+    mean, low, high = plan.evacuation.simulated.clearance
+    return text(
+        "console.headline.plan", guides=int(plan.staff.guides.table["guides"].max()),
+        flags=len(plan.congestion.flags), mean=f"{mean:.0f}", low=f"{low:.0f}", high=f"{high:.0f}",
+    )  # fmt: skip
+
+
+def action_table(plan: PeakDayPlan) -> pd.DataFrame:
+    """The actions as typed records: clock, rule, and the parameters and finding as JSON."""
+    rows = [
+        {"clock": runsheet.clock_of(plan.context, a), "minute": a.minute, "rule": a.rule,
+         "params": json.dumps(a.params, ensure_ascii=False, default=str),
+         "because": json.dumps(a.because, ensure_ascii=False, default=str)}
+        for a in plan.actions
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["clock", "minute", "rule", "params", "because"])
+
+
+def plan_tables(plan: PeakDayPlan) -> dict[str, pd.DataFrame]:
+    """The tables behind the report (ids, not display names)."""
+    evac = plan.evacuation
+    return {
+        "run_sheet": plan.sheet, "actions": action_table(plan), "half_hours": plan.results.half_hours,
+        "kpis": plan.results.kpis, "flags": plan.congestion.flags, "staff_slots": plan.staff.guides.table,
+        "staff_roster": plan.staff.roster.shifts, "evacuation_n_minus_1": evac.n_minus_1,
+        "evacuation_governing": evac.governing, "replications": replication_kpis(plan.results),
+    }  # fmt: skip
 
 
 def _context(

@@ -24,9 +24,11 @@ Rules (thresholds are planning choices, stated here and in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
+from sim.analysis.congestion.flags import DETAIL_COLUMNS
 from sim.core.clock import format_clock
 
 LEAD_MIN = 15  # call guides this long before they are needed
@@ -152,10 +154,11 @@ def _severe(flags: pd.DataFrame, kinds: tuple[str, ...], elements=None, levels=S
     return chosen if elements is None else chosen[chosen["element"].isin(elements)]
 
 
-def _because(row) -> dict:
-    return {"element": row.element, "kind": row.kind, "start": row.start, "end": row.end,
-            "peak": float(row.peak), "unit": row.unit, "probability": float(row.probability),
-            "detail": row.detail}  # fmt: skip
+def _because(row: Any) -> dict[str, Any]:
+    """The finding behind an action: the flag's window, peak and probability, and its detail fields."""
+    found = {"element": row.element, "kind": row.kind, "start": row.start, "end": row.end,
+             "peak": float(row.peak), "unit": row.unit, "probability": float(row.probability)}  # fmt: skip
+    return found | {column: getattr(row, column) for column in DETAIL_COLUMNS}
 
 
 def rule_batch(flags: pd.DataFrame, sheet: pd.DataFrame, ctx: Context) -> list[Action]:

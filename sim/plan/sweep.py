@@ -17,20 +17,21 @@ import itertools
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from sim.core.problems import InputError, Problem
-from sim.io.files import load_layout, parse, with_base
+from sim.core.problems import InputError, refuse
+from sim.io.files import load_layout, parse
 from sim.metrics.day import summarise_day
 from sim.metrics.stats import Results, aggregate
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.model.scenario_checks import check_pair
 from sim.model.sweep import SweepSpec
+from sim.plan.settings import Resolved
 from sim.runner.pool import default_workers, process_pool
 from sim.runner.replications import gather, run, submit_replications
 
@@ -45,9 +46,7 @@ def configurations(spec: SweepSpec) -> list[dict[str, Any]]:
     if spec.mode == "list":
         lengths = {len(v) for v in spec.axes.values()}
         if len(lengths) > 1:
-            raise InputError(
-                [Problem("axes", "mode list needs every axis to have the same number of values")]
-            )
+            raise refuse("axes", "list_lengths")
         return [dict(zip(names, values, strict=True)) for values in zip(*spec.axes.values(), strict=True)]
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*spec.axes.values())]
 
@@ -81,7 +80,7 @@ def variant(
     scenario = parse(Scenario, data, None, f"sweep configuration ({label})")
     problems = check_pair(layout, scenario)
     if problems:
-        raise InputError([Problem(f"sweep configuration ({label}): {p.path}", p.message) for p in problems])
+        raise InputError([replace(p, path=f"sweep configuration ({label}): {p.path}") for p in problems])
     return layout, scenario
 
 
@@ -90,27 +89,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, int | float | str | bool):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def load_sweep(path: str | Path) -> tuple[SweepSpec, dict, Path]:
-    """The sweep file, its base scenario's data (variants merged) and the base path."""
-    from sim.io.files import parse_model, read_yaml
-
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem("", f"cannot read the sweep file: {exc.strerror}")], str(path)) from None
-    data, node = read_yaml(raw, str(path))
-    spec = parse_model(SweepSpec, data if data is not None else {}, node, str(path))
-    base_path = (path.parent / spec.base).resolve()
-    try:
-        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([Problem("base", f"cannot read {spec.base}: {exc.strerror}")], str(path)) from None
-    if isinstance(base, dict) and base.get("based_on"):
-        base = with_base(base, base_path)
-    return spec, base, base_path
 
 
 def sweep_key(spec: SweepSpec, base: dict, base_path: Path) -> str:
@@ -136,29 +114,29 @@ def variant_inputs(base: dict, base_path: Path, config: dict[str, Any]) -> list:
 
 
 Row = dict[str, Any]
+SweepProgress = Callable[[int, int, float], None]  # (finished, total, elapsed seconds)
 
 
 def run_sweep(
     spec: SweepSpec,
-    base: dict,
+    base: dict[str, Any],
     base_path: Path,
-    workers: int | None = None,
-    progress: Callable[[int, int, float], None] | None = None,
-    executor=None,
+    settings: Resolved,
+    progress: SweepProgress | None = None,
     done: dict[int, Row] | None = None,
     on_row: Callable[[int, dict[str, Any], Row, Results], None] | None = None,
 ) -> pd.DataFrame:
     """One row per configuration: the axes' values, then each KPI's mean and 95% CI.
 
-    ``done`` maps configuration numbers to rows already computed (a resumed sweep): those are
-    not run again. ``on_row(number, config, row, results)`` is called as each one finishes.
-    Every configuration is validated before the first runs.
+    Every configuration runs ``settings.replications`` days on ``settings.seed``. ``done`` maps
+    configuration numbers to rows already computed (a resumed sweep): those are not run again.
+    ``on_row(number, config, row, results)`` is called as each one finishes. Every configuration
+    is validated before the first runs.
     """
     from sim.io.files import load_pair
 
-    default_layout, base_scenario = load_pair(base_path)
-    reps = spec.replications or base_scenario.run.replications
-    seed = base_scenario.run.seed if spec.seed is None else spec.seed
+    default_layout, _ = load_pair(base_path)
+    reps, seed, workers = settings.replications, settings.seed, settings.workers
     configs = configurations(spec)
     pairs = [variant(base, base_path, config, default_layout) for config in configs]  # validate all first
     rows = dict(done or {})
@@ -173,6 +151,7 @@ def run_sweep(
             progress(len(rows), len(configs), time.perf_counter() - started)
 
     with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(settings.executor())
         if executor is None and min(workers or default_workers(), reps) > 1:
             executor = stack.enter_context(process_pool(workers))  # one pool for the whole sweep
         if executor is None:
@@ -214,9 +193,7 @@ def _row(spec: SweepSpec, config: dict[str, Any], results: Results) -> Row:
     kpis = results.kpis.set_index("metric")
     missing = [k for k in spec.kpis if k not in kpis.index]
     if missing:
-        raise InputError(
-            [Problem("kpis", f"unknown KPI {missing[0]!r}; choose from {', '.join(kpis.index)}")]
-        )
+        raise refuse("kpis", "unknown_kpi", kpi=repr(missing[0]), known=", ".join(kpis.index))
     row = {k: _cell(v) for k, v in config.items()}
     for k in spec.kpis:
         row |= {

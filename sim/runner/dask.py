@@ -17,18 +17,16 @@ def dask_executor(address: str) -> Iterator[Executor]:
     Raises:
         InputError: if ``distributed`` is not installed or the scheduler cannot be reached.
     """
-    from sim.core.problems import InputError, Problem
+    from sim.core.problems import refuse
 
     try:
         from distributed import Client
     except ImportError:
-        raise InputError([Problem("--dask", "needs the dask extra: pip install 'anchang[dask]'")]) from None
+        raise refuse("--dask", "dask_extra") from None
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            [Problem("--dask", f"cannot reach the Dask scheduler at {address}: {exc}")]
-        ) from None
+        raise refuse("--dask", "dask_unreachable", address=address, reason=str(exc)) from None
     try:
         executor = client.get_executor(pure=False)  # pure=False: random replications are never deduplicated
         executor.workers = sum(client.nthreads().values()) or 1  # sizes the batches of replications

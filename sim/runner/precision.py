@@ -8,8 +8,9 @@ from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 
+from sim.core.problems import refuse
 from sim.metrics.day import DaySummary, summarise_day
-from sim.metrics.stats import Results, aggregate
+from sim.metrics.stats import Results, aggregate, day_kpis
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.runner.replications import _summarise_and_keep, map_replications
@@ -50,7 +51,7 @@ def until_precise(
         for row in draw(done, size):
             unknown = [k for k in kpis if k not in row]
             if unknown:
-                raise ValueError(f"unknown KPI {unknown[0]!r}; choose from {', '.join(sorted(row))}")
+                raise refuse("--kpi", "unknown_kpi", kpi=repr(unknown[0]), known=", ".join(sorted(row)))
             for k in kpis:
                 values[k].append(float(row[k]))
         done += size
@@ -63,10 +64,10 @@ def until_precise(
 def run_to_precision(
     layout: Layout,
     scenario: Scenario,
+    seed: int,
     relative: float = 0.05,
     kpis: tuple[str, ...] = DEFAULT_PRECISION_KPIS,
     ceiling: int = 500,
-    seed: int | None = None,
     workers: int | None = None,
     log_dir: str | Path | None = None,
     executor: Executor | None = None,
@@ -75,7 +76,6 @@ def run_to_precision(
 
     Returns the results of every replication run and the relative half-widths reached.
     """
-    seed = scenario.run.seed if seed is None else seed
     summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
     days: list[DaySummary] = []
 
@@ -84,7 +84,7 @@ def run_to_precision(
             summarise, layout, scenario, n, seed, workers, executor=executor, first=first
         )
         days.extend(batch)
-        return [d.kpis for d in batch]
+        return [day_kpis(d) for d in batch]
 
     _, widths = until_precise(draw, kpis, relative, ceiling=ceiling, first_batch=max(10, workers or 0))
     return aggregate(days, layout, scenario, seed), widths

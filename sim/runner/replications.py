@@ -124,21 +124,19 @@ def gather(futures: list[Future], progress: Progress | None = None, total: int |
 def run(
     layout: Layout,
     scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
+    replications: int,
+    seed: int,
     workers: int | None = None,
     log_dir: str | Path | None = None,
     progress: Progress | None = None,
     executor: Executor | None = None,
 ) -> Results:
-    """Run replications (scenario defaults unless given) and summarise them with 95% CIs.
+    """Run replications and summarise them with 95% CIs.
 
     ``executor``: a process pool or a Dask executor (``dask_executor``) to run them on.
     """
-    reps = replications if replications is not None else scenario.run.replications
-    seed = seed if seed is not None else scenario.run.seed
     summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
-    days = map_replications(summarise, layout, scenario, reps, seed, workers, progress, executor)
+    days = map_replications(summarise, layout, scenario, replications, seed, workers, progress, executor)
     return aggregate(days, layout, scenario, seed)
 
 

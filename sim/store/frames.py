@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.jsonable import json_default, plain_value
-from sim.core.problems import InputError, Problem
+from sim.core.problems import refuse
 
 _INTEGERS = {
     "TINYINT",
@@ -113,7 +113,7 @@ def get_frame(con: Any, run_id: int, name: str) -> pd.DataFrame:
     """
     found = con.execute("SELECT meta FROM frames WHERE run_id = ? AND name = ?", [run_id, name]).fetchone()
     if found is None:
-        raise InputError([Problem("", f"run {run_id} has no table {name!r}")])
+        raise refuse("", "no_table", run=run_id, name=repr(name))
     meta = json.loads(found[0])
     columns = ", ".join(_quote(c) for c in meta["columns"])
     data = con.execute(

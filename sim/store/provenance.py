@@ -57,7 +57,7 @@ def input_of(kind: str, data: Any, file: str | Path | None = None) -> Input:
         else data
     )
     canonical = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    from sim.io.files import to_yaml
+    from sim.io.yamltext import to_yaml
 
     text = to_yaml(data)
     name = data.get("name") if isinstance(data, dict) else None

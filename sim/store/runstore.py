@@ -35,7 +35,8 @@ from typing import Any
 import pandas as pd
 
 from sim.core.jsonable import json_default, plain_value
-from sim.core.problems import InputError, Problem
+from sim.core.problems import InputError, problem, refuse
+from sim.metrics.stats import Results, day_kpis
 from sim.store.frames import get_frame, put_frame
 from sim.store.outputs import gather_events
 from sim.store.provenance import Input, code_version
@@ -68,51 +69,6 @@ def store_path(explicit: str | Path | None = None) -> Path | None:
     return Path(value) if value else DEFAULT_STORE
 
 
-def chosen_store() -> Path | None:
-    """The store named on the command line (``anchang --store``), else as ``store_path``."""
-    context = _context()
-    explicit = context.find_root().params.get("store") if context is not None else None
-    return store_path(explicit)
-
-
-def _context() -> Any:
-    """The command-line context being run, if any (Typer 0.29 carries its own Click)."""
-    try:
-        from typer.main import get_current_context
-    except ImportError:  # a Typer on the public Click
-        from click import get_current_context
-    return get_current_context(silent=True)
-
-
-def _started() -> datetime:
-    """When the command began (the CLI notes it), else now."""
-    context = _context()
-    noted = context.find_root().meta.get("anchang.started") if context is not None else None
-    return noted or datetime.now(UTC)
-
-
-def keep(rec: Record) -> str | None:
-    """Record a finished command run in the chosen store; a line saying where, or None if off.
-
-    The command's options are taken from the command line when ``rec.args`` is empty.
-    """
-    path = chosen_store()
-    if path is None:
-        return None
-    if not rec.args:
-        rec.args = command_args()
-    run_id = RunStore(path).record(rec)
-    return f"Recorded as run {run_id} in {path} (anchang runs show {run_id})"
-
-
-def command_args() -> dict[str, Any]:
-    """The options of the command being run, as given or defaulted."""
-    context = _context()
-    if context is None:
-        return {}
-    return {k: str(v) if isinstance(v, Path) else v for k, v in context.params.items()}
-
-
 @dataclass
 class Record:
     """What one command run leaves in the store."""
@@ -126,12 +82,12 @@ class Record:
     headline: str | None = None
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     events: Path | None = None  # a folder of rep_*.parquet logs, gathered into one file
-    started: datetime = field(default_factory=_started)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def replication_kpis(results: Any) -> pd.DataFrame:
+def replication_kpis(results: Results) -> pd.DataFrame:
     """One row per replication and its KPIs: what a paired comparison of two runs needs."""
-    return pd.DataFrame([{"replication": day.replication, **day.kpis} for day in results.days])
+    return pd.DataFrame([{"replication": day.replication, **day_kpis(day)} for day in results.days])
 
 
 class StoreBusy(InputError):
@@ -157,9 +113,7 @@ class RunStore:
         import duckdb
 
         if not write and not self.path.exists():
-            raise InputError(
-                [Problem("", "no run store here yet; commands record their runs in it")], str(self)
-            )
+            raise refuse("", "no_store", str(self))
         if write:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._open(duckdb, write)
@@ -184,18 +138,12 @@ class RunStore:
                 return duckdb.connect(str(self.path), read_only=not write)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
-                    raise InputError([Problem("", f"cannot open the run store: {exc}")], str(self)) from None
+                    raise refuse("", "store_unopenable", str(self), reason=str(exc)) from None
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        [
-                            Problem(
-                                "",
-                                f"in use by another process for {self.wait_s:g} s; try again when it "
-                                f"finishes, or set {ENV_WAIT} to wait longer ({exc})",
-                            )
-                        ],
-                        str(self),
-                    ) from None
+                    busy = problem(
+                        "", "store_busy", wait=f"{self.wait_s:g}", variable=ENV_WAIT, reason=str(exc)
+                    )
+                    raise StoreBusy([busy], str(self)) from None
                 time.sleep(pause)
                 pause = min(pause * 1.5, 1.0)
 
@@ -312,7 +260,7 @@ class RunStore:
         with self.connect() as con:
             found = con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
             if found.empty:
-                raise InputError([Problem("", f"no run {run_id}; `anchang runs list` shows them")], str(self))
+                raise refuse("", "no_run", str(self), run=run_id)
             row = {k: plain_value(v) for k, v in found.iloc[0].items()}
             for key in ("args", "config", "summary"):
                 row[key] = json.loads(row[key]) if row[key] else None
@@ -375,7 +323,7 @@ class RunStore:
         """
         path = self.get(run_id)["events"]
         if not path or not Path(path).is_file():
-            raise InputError([Problem("", f"run {run_id} kept no event log")], str(self))
+            raise refuse("", "no_event_log", str(self), run=run_id)
         return pd.read_parquet(path)
 
 

@@ -147,22 +147,3 @@ def _patience(chosen: pd.DataFrame) -> Fit | None:
     )
     use = (served | left).to_numpy()
     return fit_patience(waits[use], left.to_numpy()[use])
-
-
-def synthetic_log(layout, scenario, days: int, seed: int, first_date: str = "2026-09-01") -> pd.DataFrame:
-    """A visitor log simulated from a known scenario: ``days`` weekdays from ``first_date``."""
-    import datetime as dt
-
-    from sim.engine.day import simulate
-    from sim.io.visitorlog import synthetic_day
-
-    dates, day = [], dt.date.fromisoformat(first_date)
-    while len(dates) < days:
-        if day.weekday() < 5:
-            dates.append(day.isoformat())
-        day += dt.timedelta(days=1)
-    frames = [
-        synthetic_day(simulate(layout, scenario, seed, replication), layout, scenario.hours.open * 60.0, date)
-        for replication, date in enumerate(dates)
-    ]
-    return pd.concat(frames, ignore_index=True)

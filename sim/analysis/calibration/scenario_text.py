@@ -9,7 +9,7 @@ import pandas as pd
 
 from sim.analysis.calibration.estimate import Calibration
 from sim.analysis.calibration.fit import Fit
-from sim.io.files import to_yaml
+from sim.io.yamltext import to_yaml
 
 
 def scenario_text(cal: Calibration, base: dict[str, Any], layout: str, source: str, dropped: int) -> str:

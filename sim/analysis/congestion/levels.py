@@ -7,7 +7,15 @@ import pandas as pd
 
 from sim.metrics import los
 from sim.metrics.day import DaySummary
+from sim.metrics.queues import MinuteSeries
 from sim.model.layout import Layout
+
+
+def persons_in(days: list[DaySummary], layout: Layout, zone_id: str, minutes: int) -> np.ndarray:
+    """Persons in a zone, day × minute; on an entrance's forecourt, those queuing outside the door."""
+    if layout.zone[zone_id].kind == "entrance":
+        return np.array([MinuteSeries.part(d.series.outside_persons, zone_id, minutes) for d in days])
+    return np.array([d.occupancy[zone_id].to_numpy()[:minutes] for d in days])
 
 
 def zone_levels(days: list[DaySummary], layout: Layout, minutes: int) -> dict[str, np.ndarray]:
@@ -17,10 +25,7 @@ def zone_levels(days: list[DaySummary], layout: Layout, minutes: int) -> dict[st
         table = los.zone_table(zone.kind)
         if zone.area_m2 is None or table is None:
             continue
-        if zone.kind == "entrance":  # the forecourt holds the queue outside the door
-            persons = _series(days, f"persons:outside:{zone.id}", minutes)
-        else:
-            persons = np.array([d.occupancy[zone.id].to_numpy()[:minutes] for d in days])
+        persons = persons_in(days, layout, zone.id, minutes)
         with np.errstate(divide="ignore"):
             out[zone.id] = los.by_space(np.where(persons > 0, zone.area_m2 / persons, np.inf), table)
     return out
@@ -31,10 +36,10 @@ def passage_flows(days: list[DaySummary], layout: Layout, minutes: int) -> dict[
     out = {}
     for p in layout.passages:
         total = np.zeros((len(days), minutes))
-        for key in (f"{p.from_}>{p.to}", f"{p.to}>{p.from_}"):
+        for ends in ((p.from_, p.to), (p.to, p.from_)):
             for i, d in enumerate(days):
-                if f"flow:{key}" in d.series:
-                    total[i] += d.series[f"flow:{key}"].to_numpy()[:minutes]
+                if ends in d.series.flow:
+                    total[i] += d.series.flow[ends][:minutes]
         out[p.pid] = total / p.width_m
     return out
 
@@ -64,9 +69,3 @@ def level_shares(levels: dict[str, np.ndarray]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _series(days: list[DaySummary], column: str, minutes: int) -> np.ndarray:
-    return np.array(
-        [d.series[column].to_numpy()[:minutes] if column in d.series else np.zeros(minutes) for d in days]
-    )

@@ -1,21 +1,21 @@
-"""Congestion and route analysis (动线: the route must avoid 交叉 crossing and 回流 backflow).
+"""The congestion report: level of service, flags and the route, from a run's replications.
 
-Level of service over time, flags with time windows, counter-flow and crossing, and a static
-check of the designed route.
-
-Works on the per-replication summaries that ``sim.runner.run`` returns (no new simulation).
+Works on the per-replication summaries of a simulated day (no new simulation).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.congestion.flags import flag_table
+from sim.analysis.congestion.conditions import zone_conditions
+from sim.analysis.congestion.flags import flag_frame, flag_rows
 from sim.analysis.congestion.levels import level_shares, passage_flows, passage_levels, zone_levels
-from sim.analysis.congestion.route import static_route_check
+from sim.analysis.congestion.route import counter_flows, crossings, static_route_check
+from sim.metrics.day import DaySummary
 from sim.metrics.stats import Results
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -25,7 +25,7 @@ from sim.model.scenario import Scenario
 class CongestionReport:
     """Everything ``anchang congestion`` answers."""
 
-    flags: pd.DataFrame  # element, kind, start, end, peak, probability, severity, detail
+    flags: pd.DataFrame  # one typed flag per row (``flags.COLUMNS``)
     los_share: pd.DataFrame  # element × level: mean share of opening hours (with p05, p95)
     peak_level: dict[str, int]  # element → worst level index at its worst minute (mean over days)
     level_by_hour: pd.DataFrame  # hour × element: level index of the mean state
@@ -35,6 +35,17 @@ class CongestionReport:
     def levels_at(self, minute: int) -> dict[str, int]:
         """Each element's level at a minute of a typical (median) day."""
         return {e: int(np.quantile(lv[:, minute], 0.5, method="higher")) for e, lv in self.levels.items()}
+
+
+def flag_table(days: list[DaySummary], layout: Layout, scenario: Scenario) -> pd.DataFrame:
+    """Every flag of the day: zones, then counter-flow on passages, then crossing in zones."""
+    conditions = itertools.chain(
+        zone_conditions(days, layout, scenario),
+        counter_flows(days, layout, scenario),
+        crossings(days, layout, scenario),
+    )
+    rows = [row for condition in conditions for row in flag_rows(condition, scenario.congestion, scenario)]
+    return flag_frame(rows)
 
 
 def analyse(results: Results, layout: Layout, scenario: Scenario) -> CongestionReport:

@@ -1,4 +1,4 @@
-"""Fire-code check of a layout (GB 50016-2014, 2018 ed.), as quoted in research/evacuation.md §4.
+"""Fire-code check of a layout (GB 50016-2014, 2018 ed., 《建筑设计防火规范》).
 
 Each rule gives a value, the limit, pass or fail and the clause. The clause numbers marked "(?)"
 were not verified against the official text, and the mandatory GB 55037-2022 may override
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sim.model.layout import SAFE_KINDS, Layout
 
@@ -22,16 +23,29 @@ DESIGN_DENSITY = {"sand_table": 0.75, "show_unit": 0.75}  # 展览厅 ≥ 0.75 p
 RETAIL_DENSITY = 0.60  # 营业厅, floors 1–2, upper value of 0.43–0.60 p/m²
 
 
+class RuleKind(StrEnum):
+    """What a code check measures."""
+
+    EXIT_WIDTH = "exit_width"  # exit width per 100 persons, per storey
+    EXIT_COUNT = "exit_count"  # number of exits, per storey
+    EXIT_DOOR = "exit_door"  # clear width of a door out (or into a stair enclosure)
+    CORRIDOR_WIDTH = "corridor_width"  # clear width of a corridor on an escape route
+    STAIR_WIDTH = "stair_width"  # clear width of a stair on an escape route
+    TRAVEL_DISTANCE = "travel_distance"  # from the far side of a zone to the nearest exit
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One code check result."""
+    """One code check result: a storey's (``floor``, ``persons``) or an element's (``element``)."""
 
-    rule: str
+    kind: RuleKind
     clause: str
-    element: str
+    element: str | None  # a zone or passage id; None for a storey's rules
     value: float
     limit: float
     ok: bool
+    floor: int | None = None
+    persons: float | None = None
 
 
 def design_occupants(layout: Layout) -> dict[str, float]:
@@ -70,25 +84,21 @@ def check(
         width = sum(p.width_m for p in exits)
         need = people * WIDTH_PER_100.get(floor, 1.00) / 100.0
         rules.append(
-            Rule(
-                "exit width per 100 persons",
-                "5.5.21, 表5.5.21-1",
-                f"floor {floor}: {people:.0f} persons",
-                round(width, 2),
-                round(need, 2),
-                width >= need,
-            )
-        )
+            Rule(RuleKind.EXIT_WIDTH, "5.5.21, 表5.5.21-1", None, round(width, 2), round(need, 2), width >= need,
+                 floor, people)
+        )  # fmt: skip
         area = sum(z.area_m2 or 0.0 for z in layout.zones if z.floor == floor and z.kind not in SAFE_KINDS)
         single_ok = len(floors) == 1 and area <= 200 and people <= 50
+        need_exits = 1 if single_ok else 2
         rules.append(
             Rule(
-                "number of exits",
+                RuleKind.EXIT_COUNT,
                 "5.5.8 (?)",
-                f"floor {floor}",
+                None,
                 len(exits),
-                1 if single_ok else 2,
-                len(exits) >= (1 if single_ok else 2),
+                need_exits,
+                len(exits) >= need_exits,
+                floor,
             )
         )
     for p in layout.passages:
@@ -99,29 +109,15 @@ def check(
                 if crowded
                 else (MIN_EXIT_DOOR_M, "5.5.18 (?)")
             )
-            rules.append(Rule("exit door clear width", clause, p.pid, p.width_m, limit, p.width_m >= limit))
+            rules.append(Rule(RuleKind.EXIT_DOOR, clause, p.pid, p.width_m, limit, p.width_m >= limit))
         elif p.kind in ("corridor", "stair") and (ends & SAFE_KINDS or "stair" in ends or p.kind == "stair"):
-            rules.append(
-                Rule(
-                    f"{p.kind} clear width on an escape route",
-                    "5.5.18 (?)",
-                    p.pid,
-                    p.width_m,
-                    MIN_CORRIDOR_STAIR_M,
-                    p.width_m >= MIN_CORRIDOR_STAIR_M,
-                )
-            )
+            kind = RuleKind.STAIR_WIDTH if p.kind == "stair" else RuleKind.CORRIDOR_WIDTH
+            ok = p.width_m >= MIN_CORRIDOR_STAIR_M
+            rules.append(Rule(kind, "5.5.18 (?)", p.pid, p.width_m, MIN_CORRIDOR_STAIR_M, ok))
     limit = HALL_TRAVEL_M * (1.25 if sprinklers else 1.0)
     for zone_id, distance in travel_distances(layout).items():
         rules.append(
-            Rule(
-                "travel distance to the nearest exit",
-                "5.5.17-4",
-                zone_id,
-                round(distance, 1),
-                limit,
-                distance <= limit,
-            )
+            Rule(RuleKind.TRAVEL_DISTANCE, "5.5.17-4", zone_id, round(distance, 1), limit, distance <= limit)
         )
     return rules
 

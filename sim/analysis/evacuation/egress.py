@@ -26,34 +26,17 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 
-from sim.analysis.evacuation.elements import FS_MAX, crowd_speed, effective_width, element_of, free_speed
-from sim.model.layout import SAFE_KINDS, Layout, Passage
+from sim.analysis.evacuation.elements import FS_MAX, crowd_speed, effective_width, free_speed
+from sim.analysis.evacuation.network import NoEscapeRoute, escape_directions
+from sim.model.layout import SAFE_KINDS, Layout
 
 HOLD_P_M2 = 3.8  # a zone holds at most this many persons per m² (SFPE: movement stops)
 REFRESH_S = 2.0  # how often the expected time to an exit, queues included, is brought up to date
-
-
-def escape_directions(
-    layout: Layout, blocked: frozenset[str] = frozenset()
-) -> Iterator[tuple[str, str, Passage, str]]:
-    """Every passage direction usable in an evacuation: (from, to, passage, hydraulic element).
-
-    Shuttles are left out (nobody waits for a cart in an evacuation), as are blocked exits and
-    directions that start outside (an exit or entrance is already safe).
-    """
-    for p in layout.passages:
-        if p.kind == "shuttle":
-            continue
-        for u, v in ((p.from_, p.to),) if p.one_way else ((p.from_, p.to), (p.to, p.from_)):
-            if u in blocked or v in blocked or layout.zone[u].kind in SAFE_KINDS:
-                continue
-            yield u, v, p, element_of(p.kind, layout.zone[v].floor > layout.zone[u].floor)
 
 
 @dataclass(frozen=True)
@@ -140,13 +123,11 @@ def simulate_egress(
     """Evacuate ``occupants`` (whole persons per zone), each starting after its pre-movement time.
 
     Raises:
-        ValueError: if some occupants have no escape route to an open exit.
+        NoEscapeRoute: if some occupants have no escape route to an open exit.
     """
     trapped = sorted(z for z, n in occupants.items() if n > 0 and z not in net.to_exit_s)
     if trapped:
-        raise ValueError(
-            f"{', '.join(trapped)}: people there cannot get out, no escape route to an open exit"
-        )
+        raise NoEscapeRoute(trapped)
     home, heap = [], []
     count: dict[str, float] = defaultdict(float)
     hold = dict(net.hold)

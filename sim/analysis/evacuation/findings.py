@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.evacuation.codecheck import Rule, check, design_occupants
-from sim.analysis.evacuation.hydraulic import Hydraulic, _open_exits, hydraulic
+from sim.analysis.evacuation.hydraulic import Hydraulic, hydraulic
 from sim.analysis.evacuation.lower_bound import lower_bound_curve, lower_bound_s
-from sim.analysis.evacuation.occupants import check_occupants
+from sim.analysis.evacuation.network import NoEscapeRoute, open_exits
+from sim.analysis.evacuation.occupants import OccupantSource, check_occupants
 from sim.analysis.evacuation.simulated import Simulated, premovement_draws, simulated
 from sim.model.layout import Layout
 from sim.model.settings import Evacuation
@@ -55,7 +56,7 @@ class EvacuationReport:
 
     layout: str
     occupants: dict[str, int]
-    occupants_source: str
+    occupants_source: OccupantSource
     settings: Evacuation
     allowed_s: float | None
     hydraulic: Hydraulic
@@ -83,12 +84,12 @@ def _variant(layout, occupants, settings, seed, draws, blocked=frozenset(), widt
         )
         lb = lower_bound_s(layout, occupants, settings.period_s, blocked, widths)
         sim = simulated(layout, occupants, settings, seed, blocked, widths, draws)
-    except ValueError as exc:
+    except NoEscapeRoute as exc:
         return {"hydraulic_s": math.nan, "lower_bound_s": math.nan, "simulated_s": math.nan,
-                "simulated_low": math.nan, "simulated_high": math.nan, "finding": str(exc)}  # fmt: skip
+                "simulated_low": math.nan, "simulated_high": math.nan, "trapped": ", ".join(exc.zones)}  # fmt: skip
     mean, low, high = sim.clearance
     return {"hydraulic_s": h.clearance_s, "lower_bound_s": lb, "simulated_s": mean,
-            "simulated_low": low, "simulated_high": high, "finding": ""}  # fmt: skip
+            "simulated_low": low, "simulated_high": high, "trapped": ""}  # fmt: skip
 
 
 def analyse(
@@ -97,13 +98,13 @@ def analyse(
     settings: Evacuation | None = None,
     allowed_s: float | None = None,
     seed: int = 0,
-    source: str = "given",
+    source: OccupantSource | None = None,
     peaks: pd.DataFrame | None = None,
 ) -> EvacuationReport:
     """All three methods, the governing element, N−1, widening, RSET and the code check.
 
     Raises:
-        ValueError: if some occupants have no escape route with every exit open.
+        NoEscapeRoute: if some occupants have no escape route with every exit open.
     """
     settings = settings or Evacuation()
     occupants = check_occupants(layout, occupants)
@@ -115,7 +116,7 @@ def analyse(
     governing = _rank(hyd, sim)
     blocked_rows = [
         {"blocked_exit": e, **_variant(layout, occupants, settings, seed, draws, frozenset({e}))}
-        for e in sorted(_open_exits(layout, frozenset()))
+        for e in sorted(open_exits(layout, frozenset()))
     ]
     widening = []
     if not governing.empty:
@@ -130,7 +131,7 @@ def analyse(
     return EvacuationReport(
         layout=layout.name,
         occupants=occupants,
-        occupants_source=source,
+        occupants_source=source or OccupantSource("given"),
         settings=settings,
         allowed_s=allowed_s,
         hydraulic=hyd,

@@ -10,9 +10,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sim.analysis.evacuation.egress import (
-    escape_directions,
-)
 from sim.analysis.evacuation.elements import (
     FS_MAX,
     crowd_speed,
@@ -20,7 +17,8 @@ from sim.analysis.evacuation.elements import (
     free_speed,
     speed_after,
 )
-from sim.model.layout import SAFE_KINDS, Layout
+from sim.analysis.evacuation.network import NoEscapeRoute, escape_directions, open_exits
+from sim.model.layout import Layout
 
 
 def _escape_graph(
@@ -39,14 +37,6 @@ def _escape_graph(
             walk_s=p.length_m / free_speed(element),
         )  # fmt: skip
     return graph
-
-
-def _open_exits(layout: Layout, blocked: frozenset[str]) -> frozenset[str]:
-    return frozenset(z.id for z in layout.zones if z.kind in SAFE_KINDS and z.id not in blocked)
-
-
-def _no_route(zones: list[str]) -> str:
-    return f"{', '.join(sorted(zones))}: people there cannot get out, no escape route to an open exit"
 
 
 @dataclass
@@ -82,17 +72,17 @@ def hydraulic(
     nearest exit); where several ways are equally quick they divide by capacity.
 
     Raises:
-        ValueError: if some occupants have no escape route.
+        NoEscapeRoute: if some occupants have no escape route.
     """
     graph = _escape_graph(layout, blocked, convention, widths or {})
-    exits = _open_exits(layout, blocked)
+    exits = open_exits(layout, blocked)
     reach = sorted(set(exits) & set(graph))  # sorted: a set of ids iterates in a per-process order
     rev = graph.reverse(copy=False)
     dist, tree = nx.multi_source_dijkstra(rev, reach, weight="walk_s") if reach else ({}, {})
     people = {z: n for z, n in occupants.items() if n > 0}
     trapped = [z for z in people if z not in dist]
     if trapped:
-        raise ValueError(_no_route(trapped))
+        raise NoEscapeRoute(trapped)
     ways = _ways_out(graph, dist, tree, exits)
     carried = dict.fromkeys(dist, 0.0)
     rows: dict[tuple[str, str], dict] = {}

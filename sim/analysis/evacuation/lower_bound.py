@@ -7,15 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.evacuation.egress import (
-    HOLD_P_M2,
-    escape_directions,
-)
+from sim.analysis.evacuation.egress import HOLD_P_M2
 from sim.analysis.evacuation.elements import (
     FS_MAX,
     fastest_speed,
 )
-from sim.analysis.evacuation.hydraulic import _open_exits
+from sim.analysis.evacuation.network import escape_directions, open_exits
 from sim.analysis.evacuation.quickest import FlowNetwork, out_curve, quickest
 from sim.model.layout import SAFE_KINDS, Layout
 
@@ -50,7 +47,7 @@ def flow_network(
         flow = math.ceil(FS_MAX[element] * widths.get(p.pid, p.width_m) * period_s - 1e-9)
         walk = p.length_m / fastest_speed(element)
         arcs.append((u, v, flow, math.floor(walk / period_s)))  # round down: still a lower bound
-    return FlowNetwork(dict(occupants), capacity, arcs, _open_exits(layout, blocked))
+    return FlowNetwork(dict(occupants), capacity, arcs, open_exits(layout, blocked))
 
 
 def lower_bound_s(
@@ -63,7 +60,7 @@ def lower_bound_s(
     """The quickest everyone can be out (seconds), resolved to ``period_s``.
 
     Raises:
-        ValueError: if some occupants have no escape route.
+        NoEscapeRoute: if some occupants have no escape route.
     """
     return quickest(flow_network(layout, occupants, period_s, blocked, widths)) * period_s
 

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
-from sim.core.problems import InputError, Problem
+from sim.core.problems import InputError, problem
 from sim.metrics.grid import day_grid, places
 from sim.metrics.occupancy import occupancy_grid
 from sim.model.eventlog import passage_key
 from sim.model.layout import SAFE_KINDS, Layout
+from sim.model.scenario import Scenario
 from sim.runner.replications import map_replications
 
-MAX_P_M2 = 5.0  # more people than this per m² cannot physically stand in a zone (research §5.1: jam 5.4)
+MAX_P_M2 = 5.0  # more people than this per m² cannot physically stand in a zone (jam density 5.4 p/m²: Weidmann 1993)
+
+
+@dataclass(frozen=True)
+class OccupantSource:
+    """Where the occupants of an evacuation come from (``findings.occupants.<kind>`` says it in words)."""
+
+    kind: Literal["peak", "design", "file", "given"]
+    days: int | None = None  # peak: simulated days
+    scenario: str | None = None  # peak: the scenario's name
+    file: str | None = None  # file: the occupants CSV
 
 
 def check_occupants(layout: Layout, occupants: dict[str, float], source: str = "occupants") -> dict[str, int]:
@@ -24,49 +36,26 @@ def check_occupants(layout: Layout, occupants: dict[str, float], source: str = "
         where = f"{source}: {zone_id}"
         zone = layout.zone.get(zone_id)
         if zone is None:
-            problems.append(Problem(where, f"no such zone in layout {layout.name!r}"))
+            problems.append(problem(where, "occupants_no_zone", layout=repr(layout.name)))
         elif not isinstance(persons, int | float) or not math.isfinite(persons) or persons < 0:
-            problems.append(Problem(where, f"persons must be a number ≥ 0, got {persons!r}"))
+            problems.append(problem(where, "occupants_negative", value=repr(persons)))
         elif zone.kind in SAFE_KINDS and persons > 0:
-            problems.append(Problem(where, f"{zone.kind} zones are outside: people there are already out"))
+            problems.append(problem(where, "occupants_outside", kind=zone.kind))
         elif zone.area_m2 and persons / zone.area_m2 > MAX_P_M2:
+            density = f"{persons / zone.area_m2:.1f}"
             problems.append(
-                Problem(
+                problem(
                     where,
-                    f"{persons:g} persons on {zone.area_m2:g} m² is {persons / zone.area_m2:.1f} p/m²; "
-                    f"more than {MAX_P_M2:g} p/m² cannot stand there",
+                    "occupants_too_dense",
+                    persons=f"{persons:g}",
+                    area=f"{zone.area_m2:g}",
+                    density=density,
+                    most=f"{MAX_P_M2:g}",
                 )
             )
     if problems:
         raise InputError(problems)
     return {z: math.ceil(n - 1e-9) for z, n in occupants.items() if n > 0}
-
-
-def read_occupants(path: str | Path, layout: Layout) -> dict[str, int]:
-    """Occupants from a CSV with columns ``zone,persons``."""
-    source = str(path)
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise InputError([Problem("", f"cannot read the occupants CSV: {exc}")], source) from None
-    missing = {"zone", "persons"} - set(table.columns)
-    if missing:
-        raise InputError(
-            [Problem("", f"needs columns zone,persons; missing {', '.join(sorted(missing))}")], source
-        )
-    persons = pd.to_numeric(table["persons"], errors="coerce")
-    bad = table.index[persons.isna()].tolist()
-    if bad:
-        row = bad[0] + 2  # header is line 1
-        raise InputError(
-            [Problem(f"line {row}", f"persons {table['persons'][bad[0]]!r} is not a number")], source
-        )
-    if table["zone"].duplicated().any():
-        twice = table["zone"][table["zone"].duplicated()].iloc[0]
-        raise InputError([Problem(f"zone {twice}", "listed twice")], source)
-    return check_occupants(
-        layout, dict(zip(table["zone"].astype(str), persons.astype(float), strict=True)), source
-    )
 
 
 def peak_snapshot(log: pd.DataFrame, layout: Layout, scenario, replication: int) -> dict[str, float]:
@@ -96,19 +85,14 @@ def busiest_minute(minutes: pd.Series) -> float:
 
 
 def peak_occupants(
-    layout: Layout,
-    scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-):
+    layout: Layout, scenario: Scenario, replications: int, seed: int, workers: int | None = None
+) -> tuple[dict[str, int], pd.DataFrame]:
     """Occupants at the simulated day's peak, and the table of each day's peak moment.
 
     Per zone, the p95 across replications of the headcount at each replication's moment of
     highest total occupancy (conservative: the sum of p95s is at least the p95 of the sums).
     """
-    reps = replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
+    reps = replications
     snaps = map_replications(peak_snapshot, layout, scenario, reps, seed, workers)
     table = pd.DataFrame(snaps)
     minutes = table.pop("_minute")

@@ -19,6 +19,9 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
+from sim.analysis.evacuation.network import NoEscapeRoute
+from sim.core.problems import refuse
+
 
 @dataclass(frozen=True)
 class FlowNetwork:
@@ -107,16 +110,14 @@ def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
     """The smallest number of periods in which everyone can be out (doubling, then bisection).
 
     Raises:
-        ValueError: if some people can never reach an exit (no escape route), or the horizon is
-            exceeded.
+        NoEscapeRoute: if some people can never reach an exit.
+        InputError: if the horizon is exceeded.
     """
     if net.people == 0:
         return 0
     trapped = _trapped(net)
     if trapped:
-        raise ValueError(
-            f"{', '.join(sorted(trapped))}: people there cannot get out, no escape route to an open exit"
-        )
+        raise NoEscapeRoute(trapped)
     everyone = net.people - 1e-9
     if out_by(net, 0) >= everyone:
         return 0
@@ -124,9 +125,7 @@ def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
     while out_by(net, high) < everyone:
         if high >= max_periods:
             stuck = net.people - out_by(net, high)
-            raise ValueError(
-                f"{stuck:g} people cannot get out within {max_periods} periods: no escape route?"
-            )
+            raise refuse("", "stuck_in_horizon", people=f"{stuck:g}", periods=max_periods)
         high *= 2
     low = high // 2
     while high - low > 1:

@@ -118,7 +118,7 @@ def simulated(
     """``settings.replications`` simulated evacuations (common pre-movement draws across variants).
 
     Raises:
-        ValueError: if some occupants have no escape route.
+        NoEscapeRoute: if some occupants have no escape route.
     """
     net = egress_network(layout, blocked, settings.width_convention, settings.speed_model, widths)
     draws = draws or [premovement_draws(occupants, settings, seed, r) for r in range(settings.replications)]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.analysis.staffing.loads import GRID_S, GuideDay, greeted_share, guide_day, n_slots
 from sim.analysis.staffing.queueing import servers_for
-from sim.core.problems import InputError, Problem
+from sim.core.problems import InputError, refuse
 from sim.metrics.grid import SLOT_S
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -153,12 +153,11 @@ def _infeasible(
     scenario: Scenario, staffing: Staffing, share: np.ndarray, target: float, ceiling: int
 ) -> InputError:
     worst = int(np.nanargmin(np.where(_meets(share, target), np.inf, share)))
-    message = (
-        f"no staffing up to {ceiling} guides (staffing.max_guides) greets {target:.0%} of parties within "
-        f"{scenario.targets.greet_within_min:g} min in the slot from {scenario.clock_at(worst * SLOT_S / 60)}: the best share "
-        f"reached there is {share[worst]:.1%} with {staffing[worst]} guides (the zones or desks may be the limit)"
-    )
-    return InputError([Problem("targets", message)])
+    return refuse(
+        "targets", "no_staffing", ceiling=ceiling, target=f"{target:.0%}",
+        within=f"{scenario.targets.greet_within_min:g}", slot=scenario.clock_at(worst * SLOT_S / 60),
+        share=f"{share[worst]:.1%}", guides=staffing[worst],
+    )  # fmt: skip
 
 
 def fill(ev: Evaluator, staffing: Staffing, target: float, ceiling: int, record: Callable) -> Staffing:
@@ -231,14 +230,13 @@ def _lower(staffing: Staffing, by: dict[int, int]) -> Staffing:
 def plan_guides(
     layout: Layout,
     scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
+    replications: int,
+    seed: int,
     workers: int | None = None,
     executor: Executor | None = None,
 ) -> GuidePlan:
     """The smallest guides per half hour meeting the greeting target in every slot."""
-    reps = replications or scenario.staffing.replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
+    reps = replications
     target, target_min = scenario.targets.greet_share, scenario.targets.greet_within_min
     ceiling, slots = scenario.staffing.max_guides, n_slots(scenario)
     ev = Evaluator(layout, scenario, reps, seed, executor, workers)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.analysis.staffing.guides import Evaluator, GuidePlan, plan_guides, with_guides
 from sim.analysis.staffing.loads import greeted_share, load_day, n_slots
-from sim.analysis.staffing.posts import layout_shortfalls, other_posts, relaxed
+from sim.analysis.staffing.posts import Shortfall, layout_shortfalls, other_posts, relaxed
 from sim.analysis.staffing.roster import Roster, solve_roster
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -26,24 +27,22 @@ class StaffPlan:
     roster: Roster
     roster_share: tuple[np.ndarray, np.ndarray, np.ndarray]
     posts: pd.DataFrame
-    rules: dict[str, str]
-    shortfalls: list[str]
+    rules: dict[str, dict[str, Any]]  # post → the fields of its rule (findings.post_rule.<post>)
+    shortfalls: list[Shortfall]
     replications: int
     seed: int
     elapsed_s: float
 
 
 def plan_staff(
-    layout: Layout,
-    scenario: Scenario,
-    replications: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
+    layout: Layout, scenario: Scenario, replications: int, seed: int, workers: int | None = None
 ) -> StaffPlan:
-    """Guides per half hour, the roster that covers them, and the other posts."""
+    """Guides per half hour, the roster that covers them, and the other posts.
+
+    ``replications`` simulated days per evaluation, all on the same seeds (common random numbers).
+    """
     started = time.perf_counter()
-    reps = replications or scenario.staffing.replications or scenario.run.replications
-    seed = scenario.run.seed if seed is None else seed
+    reps = replications
     with process_pool(workers) as pool:
         guides = plan_guides(layout, scenario, reps, seed, workers, pool)
         roster = solve_roster(guides.guides, scenario)

@@ -7,6 +7,8 @@ the visitors offer, not what the current layout lets through.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,16 +19,6 @@ from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 
 AMPLE = 999  # desks, places and tables in the relaxed layout
-
-RULES = {
-    "reception": "Erlang C per half hour on that half hour's registrations (short service, so SIPP is adequate; Green, Kolesar & Whitt 2007): {share:.0%} registered within {minutes:g} min",
-    "negotiation_tables": "Erlang C on the offered load (mean tables in use when unlimited, MOL): {share:.0%} get a table within {minutes:g} min",
-    "signing": "Erlang C on the offered load of signing desks (MOL): {share:.0%} start signing within {minutes:g} min",
-    "payment": "Erlang C on the offered load of cashier desks (MOL): {share:.0%} pay within {minutes:g} min",
-    "cleaners": "every zone with visitors cleaned at least once per {within:g} min and once per {per:g} visitors ({rest:g} in restrooms), {clean:g} min a clean, cleaners {productive:.0%} productive",
-    "security": "fixed posts from the layout ({fixed}) plus one patrol per {area:g} m² of floor",
-    "evacuation_marshals": "{per_exit} per exit ({exits} exits) plus one per {persons:g} persons inside at the half hour's peak; drawn from staff on duty",
-}
 
 
 def relaxed(layout: Layout) -> Layout:
@@ -41,8 +33,11 @@ def relaxed(layout: Layout) -> Layout:
 
 def other_posts(
     days: list[LoadDay], layout: Layout, scenario: Scenario
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Staff per half hour for each post, and the rule each follows."""
+) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    """Staff per half hour for each post, and the fields of the rule each follows.
+
+    The rule of a post is the catalogue text ``findings.post_rule.<post>`` filled with its fields.
+    """
     share, minutes = scenario.targets.greet_share, scenario.targets.greet_within_min
     posts = {
         "reception": _sipp(days, "reception", share, minutes),
@@ -54,25 +49,16 @@ def other_posts(
         "evacuation_marshals": _marshals(days, layout, scenario),
     }
     c, s = scenario.staffing.cleaning, scenario.staffing.security
-    exits = [z for z in layout.zones if z.kind == "exit"]
-    fixed = sum(z.security_posts for z in layout.zones)
-    rules = {
-        role: text.format(
-            share=share,
-            minutes=minutes,
-            within=c.within_min,
-            per=c.visitors_per_clean,
-            rest=c.restroom_visitors_per_clean,
-            clean=c.minutes_per_clean,
-            productive=c.productive_share,
-            fixed=fixed,
-            area=s.patrol_area_m2,
-            per_exit=s.marshals_per_exit,
-            exits=len(exits),
-            persons=s.persons_per_marshal,
-        )
-        for role, text in RULES.items()
-    }
+    service = {"share": f"{share:.0%}", "minutes": f"{minutes:g}"}
+    rules: dict[str, dict[str, Any]] = {
+        "reception": service, "negotiation_tables": service, "signing": service, "payment": service,
+        "cleaners": {"within": f"{c.within_min:g}", "per": f"{c.visitors_per_clean:g}",
+                     "rest": f"{c.restroom_visitors_per_clean:g}", "clean": f"{c.minutes_per_clean:g}",
+                     "productive": f"{c.productive_share:.0%}"},
+        "security": {"fixed": sum(z.security_posts for z in layout.zones), "area": f"{s.patrol_area_m2:g}"},
+        "evacuation_marshals": {"per_exit": s.marshals_per_exit, "exits": len(layout.zones_of("exit")),
+                                "persons": f"{s.persons_per_marshal:g}"},
+    }  # fmt: skip
     return pd.DataFrame(posts), rules
 
 
@@ -130,15 +116,23 @@ _UNITS = {
 }
 
 
-def layout_shortfalls(posts: pd.DataFrame, layout: Layout, starts: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class Shortfall:
+    """A post that needs more desks or tables than the layout has."""
+
+    post: str  # reception, negotiation_tables, signing, payment
+    resource: str  # desks or tables
+    needed: int  # at the busiest half hour
+    have: int  # in the layout
+    first: str  # the first half hour that needs more (clock time)
+
+
+def layout_shortfalls(posts: pd.DataFrame, layout: Layout, starts: list[str]) -> list[Shortfall]:
     """Posts that need more desks or tables than the layout has, with the first time it happens."""
     out = []
     for role, (kind, field) in _UNITS.items():
         have = sum(getattr(z, field) or 0 for z in layout.zones_of(kind))
         need = posts[role].to_numpy()
         if len(need) and need.max() > have:
-            first = starts[int(np.argmax(need > have))]
-            out.append(
-                f"{role}: up to {need.max()} {field} needed (first from {first}); the layout has {have}"
-            )
+            out.append(Shortfall(role, field, int(need.max()), have, starts[int(np.argmax(need > have))]))
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from sim.core.problems import refuse
+
 
 def erlang_b(servers: int, load: float) -> float:
     """Blocking probability of M/M/c/c by the stable recursion B_k = aB_{k−1} / (k + aB_{k−1})."""
@@ -45,5 +47,5 @@ def servers_for(
     while service_level(servers, load, mean_service, target_wait) < share:
         servers += 1
         if servers > ceiling:
-            raise ValueError(f"more than {ceiling} servers needed for load {load:g}")
+            raise refuse("", "servers_ceiling", ceiling=ceiling, load=f"{load:g}")
     return servers

@@ -16,7 +16,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from sim.core.clock import format_clock
-from sim.core.problems import InputError, Problem
+from sim.core.problems import refuse
+from sim.model.names import Names
 from sim.model.scenario import Scenario
 from sim.model.settings import MealBreak, Shift, StartWindow
 
@@ -28,7 +29,7 @@ class ShiftOption:
     """One concrete way to work a template: start slot, length and meal-break slot."""
 
     template: int
-    name: str
+    name: Names
     start: int  # slot index from opening (negative: before opening)
     length: int  # slots on site
     break_start: int | None  # slot index of the meal break
@@ -72,15 +73,15 @@ def default_shifts(scenario: Scenario) -> list[Shift]:
     half = math.ceil(day_h) / 2 + 0.5
     return [
         Shift(
-            name="全天班 full day",
+            name=Names(zh="全天班", en="full day"),
             starts=[format_clock(open_)],
             hours=full,
             meal_break=MealBreak(hours=1, earliest_after_h=2.5, latest_after_h=max(2.5, min(5.0, full - 2))),
         ),
-        Shift(name="早班 morning", starts=[format_clock(open_)], hours=half),
-        Shift(name="晚班 afternoon", starts=[format_clock(close - half * 60)], hours=half),
+        Shift(name=Names(zh="早班", en="morning"), starts=[format_clock(open_)], hours=half),
+        Shift(name=Names(zh="晚班", en="afternoon"), starts=[format_clock(close - half * 60)], hours=half),
         Shift(
-            name="临时顾问 temporary (4 h)",
+            name=Names(zh="临时顾问（4 小时）", en="temporary (4 h)"),
             start_window=StartWindow(
                 earliest=format_clock(open_), latest=format_clock(max(open_, close - 240))
             ),
@@ -98,14 +99,7 @@ def expand(scenario: Scenario, shifts: list[Shift]) -> list[ShiftOption]:
         for clock in _starts(shift.starts, shift.start_window):
             offset = clock - scenario.hours.open
             if offset % SLOT_MIN:
-                raise InputError(
-                    [
-                        Problem(
-                            f"staffing.shifts[{t}]",
-                            f"start {format_clock(clock)} is not on a half hour from opening",
-                        )
-                    ]
-                )
+                raise refuse(f"staffing.shifts[{t}]", "start_not_on_half_hour", start=format_clock(clock))
             start = offset // SLOT_MIN
             for brk, brk_len in _breaks(shift.meal_break):
                 options.append(
@@ -148,14 +142,7 @@ def solve_roster(
     need = np.asarray(requirement, dtype=float)
     for j in np.flatnonzero((need > 0) & (cover.sum(axis=1) == 0)):
         slot = scenario.clock_at(j * SLOT_MIN)
-        raise InputError(
-            [
-                Problem(
-                    "staffing.shifts",
-                    f"no shift template covers the slot from {slot}, where {int(need[j])} guides are needed",
-                )
-            ]
-        )
+        raise refuse("staffing.shifts", "slot_uncovered", slot=slot, guides=int(need[j]))
     cost = np.array([o.cost_per_hour * o.paid_hours for o in options])
     constraints = [LinearConstraint(cover, lb=need, ub=np.inf)]
     limits = [(t, s.max_count) for t, s in enumerate(shifts) if s.max_count is not None]
@@ -164,14 +151,7 @@ def solve_roster(
         constraints.append(LinearConstraint(rows, lb=0, ub=np.array([m for _, m in limits], dtype=float)))
     result = milp(cost, constraints=constraints, integrality=np.ones(len(options)), bounds=Bounds(0, np.inf))
     if not result.success:
-        raise InputError(
-            [
-                Problem(
-                    "staffing.shifts",
-                    f"the shift templates cannot cover the requirement ({result.message}); raise max_count or add templates",
-                )
-            ]
-        )
+        raise refuse("staffing.shifts", "roster_infeasible", reason=result.message)
     counts = np.round(result.x).astype(int)
     return _roster(scenario, options, counts, cover, requirement)
 
@@ -204,7 +184,9 @@ def _roster(
     )
     coverage = tuple(int(v) for v in cover @ counts)
     return Roster(
-        shifts=table.sort_values(["start", "shift"], ignore_index=True),
+        shifts=table.sort_values(
+            ["start", "shift"], key=lambda c: c.map(str) if c.name == "shift" else c, ignore_index=True
+        ),
         coverage=coverage,
         paid_hours=float(table["paid_hours"].sum()),
         requirement_hours=float(sum(requirement) * SLOT_MIN / 60.0),

@@ -1,0 +1,74 @@
+"""Keeping a use case's run in the run store, when the settings name one.
+
+A record holds what ran (the command, the options the user chose), on which inputs (the files as
+read, or the objects when there were no files), with which code, and its summary and tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
+from sim.plan.settings import Resolved
+from sim.store.provenance import Input, input_of, inputs_of
+from sim.store.runstore import Record, RunStore
+
+OnRecord = Callable[[int, Path], None]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The files the inputs came from, as the user named them (for the record's provenance)."""
+
+    scenario: Path | None = None
+    layout: Path | None = None
+
+
+def inputs(sources: Sources | None, layout: Layout | None, scenario: Scenario | None) -> list[Input]:
+    """The inputs as kept: from their files when known, else from the objects themselves."""
+    if sources is not None and (sources.scenario is not None or sources.layout is not None):
+        return inputs_of(sources.scenario, sources.layout)
+    found = []
+    if scenario is not None:
+        found.append(input_of("scenario", scenario.model_dump(mode="json", by_alias=True, exclude_none=True)))
+    if layout is not None:
+        found.append(input_of("layout", layout.model_dump(mode="json", by_alias=True, exclude_none=True)))
+    return found
+
+
+def keep(
+    settings: Resolved,
+    command: str,
+    inputs_kept: list[Input],
+    started: datetime,
+    *,
+    replications: int | None = None,
+    summary: dict[str, Any] | None = None,
+    headline: str | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
+    events: Path | None = None,
+    on_record: OnRecord | None = None,
+) -> int | None:
+    """Record a finished run if the settings name a store; its id, or None."""
+    if settings.store is None:
+        return None
+    record = Record(
+        command, inputs_kept, settings.seed, replications, dict(settings.options), summary, headline,
+        frames or {}, events, started,
+    )  # fmt: skip
+    return record_in(settings.store, record, on_record)
+
+
+def record_in(store: Path, record: Record, on_record: OnRecord | None = None) -> int:
+    """Keep a record in a store and tell ``on_record`` where."""
+    run_id = RunStore(store).record(record)
+    if on_record is not None:
+        on_record(run_id, store)
+    return run_id
