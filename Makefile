@@ -26,6 +26,7 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not browser"
 
 # The real-browser test: the system Chromium (Debian: apt-get install chromium fonts-noto-cjk).
@@ -37,7 +38,7 @@ test-browser: $(VENV)/.browser
 	$(BIN)/python -m pytest -m browser -p no:cacheprovider
 
 app: $(VENV)/.dev
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench.py

@@ -29,14 +29,14 @@ from pathlib import Path
 import simpy
 
 from sim.analysis.evacuation.codecheck import design_occupants
-from sim.analysis.evacuation.findings import analyse
-from sim.analysis.evacuation.occupants import check_occupants
-from sim.analysis.staffing.plan import plan_staff
 from sim.engine.day import run_day
 from sim.engine.demand import draw_parties
 from sim.io.files import load_layout, load_pair
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
+from sim.plan.evacuation import check_evacuation
+from sim.plan.settings import RunSettings
+from sim.plan.staff import plan_staff
 from sim.runner.pool import default_workers
 from sim.runner.replications import replicate, run
 
@@ -210,7 +210,7 @@ def main() -> None:
         f"| peak memory, whole process tree during the 100 replications (driver alone) | {tree_mib:.0f} MiB ({driver_mib:.0f} MiB) |"
     )
 
-    plan = plan_staff(nd_layout, nd_scenario)
+    plan = plan_staff(layout=nd_layout, scenario=nd_scenario, settings=RunSettings(store=None))
     print(
         f"| full-day staffing plan, National Day (`anchang staff`: {plan.replications} replications per "
         f"evaluation, {plan.guides.evaluations} evaluations, {plan.guides.isa_iterations} ISA iterations) "
@@ -226,12 +226,11 @@ def evacuation_row() -> str:
     """The evacuation analysis of the shipped layout with the most design occupants."""
     layouts = [load_layout(path) for path in sorted((ROOT / "layouts").glob("*.yaml"))]
     largest = max(layouts, key=lambda lay: sum(design_occupants(lay).values()))
-    people = check_occupants(largest, design_occupants(largest))
-    report = analyse(largest, people)
+    report = check_evacuation(layout=largest, occupants="design")
     variants = 1 + len(report.n_minus_1) + len(report.widening)
-    elapsed = median_time(lambda: analyse(largest, people), 3)
+    elapsed = median_time(lambda: check_evacuation(layout=largest, occupants="design"), 3)
     return (
-        f"| full evacuation analysis, {largest.name} ({round(sum(people.values())):,} persons; 3 methods × "
+        f"| full evacuation analysis, {largest.name.en} ({sum(report.occupants.values()):,} persons; 3 methods × "
         f"{variants} variants, {report.settings.replications} simulated runs each), median of 3 | {elapsed:.1f} s |"
     )
 
@@ -241,16 +240,16 @@ def app_rows() -> list[str]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    at.radio(key="page").set_value("simulate").run()
+    at.switch_page("sim/app/pages/simulate.py").run()
     at.slider(key="reps").set_value(20).run()
     start = time.perf_counter()
     at.button(key="run").click().run()
     run_s = time.perf_counter() - start
-    at.radio(key="page").set_value("congestion").run()  # the first visit analyses the runs once
+    at.switch_page("sim/app/pages/congestion.py").run()  # the first visit draws the map once
     switches = []
     for name in ["simulate", "congestion"] * 4:
         start = time.perf_counter()
-        at.radio(key="page").set_value(name).run()
+        at.switch_page(f"sim/app/pages/{name}.py").run()
         switches.append(time.perf_counter() - start)
     return [
         f"| app: National Day, 20 replications, button to KPI cards (aim ≤ 10 s) | {run_s:.1f} s |",

@@ -3,7 +3,9 @@
 import pytest
 import yaml
 from helpers import ROOT
+from zh_scan import leaks
 
+from sim.core.text import text
 from sim.plan import editing
 
 streamlit = pytest.importorskip("streamlit")
@@ -20,14 +22,23 @@ def fresh_cache():
 
 def app():
     at = AppTest.from_file(APP, default_timeout=300).run()
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def page(at, name):
-    at.radio(key="page").set_value(name).run()
+    at.switch_page(f"sim/app/pages/{name}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_the_entry_is_short_and_every_page_is_a_module_under_150_lines():
+    assert len((ROOT / "app.py").read_text(encoding="utf-8").splitlines()) < 60
+    for name in PAGES:
+        assert (
+            len((ROOT / "sim" / "app" / "pages" / f"{name}.py").read_text(encoding="utf-8").splitlines())
+            < 150
+        )
 
 
 def test_every_page_runs_and_the_layout_is_drawn():
@@ -47,6 +58,42 @@ def test_simulate_shows_kpi_cards_with_confidence_intervals():
     assert [m.label for m in at.metric] == ["到访组数", "平均等待（分钟）", "目标内接待率", "放弃离开"]
     assert all("95% 置信区间" in m.proto.help for m in at.metric)
     assert len(at.image) == 1 and len(at.dataframe) == 1
+
+
+def visible_texts(at) -> list[str]:
+    """Every text a person reads on the page, table headers and cells included (editors excepted)."""
+    found = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
+                                  "success", "warning", "error") for e in getattr(at, kind)]  # fmt: skip
+    found += [part for m in at.metric for part in (m.label, m.value, m.proto.help)]
+    found += [w.label for kind in ("button", "slider", "radio", "selectbox", "number_input", "toggle")
+              for w in getattr(at, kind)]  # fmt: skip
+    return found
+
+
+def test_every_chinese_page_after_its_run_shows_display_names_and_chinese_headers():
+    at = app()
+    runs = {"simulate": "run", "staffing": "staff_run", "evacuation": "evac_run", "compare": "compare_run"}
+    page(at, "simulate").slider(key="reps").set_value(2).run()
+    page(at, "staffing").slider(key="staff_reps").set_value(2).run()
+    for name in PAGES:
+        page(at, name)
+        if name in runs:
+            at.button(key=runs[name]).click().run()
+            assert not at.exception, [e.value for e in at.exception]
+        tables = [df.value for df in at.dataframe if df.proto.editing_mode == 0]  # not the editors
+        assert leaks(visible_texts(at), tables) == [], name
+
+
+def test_the_scan_finds_an_id_and_an_english_header():
+    import pandas as pd
+
+    table = pd.DataFrame({"zone": ["样板间A"], "区域": ["入口 door_show_a"]})
+    assert leaks(["西侧 west_door 疏散门", "sand_table-display_hall"], [table]) == [
+        "id 'west_door' in '西侧 west_door 疏散门'",
+        "id 'sand_table-display_hall' in 'sand_table-display_hall'",
+        "untranslated header 'zone'",
+        "id 'door_show_a' in column '区域': '入口 door_show_a'",
+    ]
 
 
 def west_door_row() -> int:
@@ -99,8 +146,10 @@ def test_a_planner_widens_a_door_adds_guides_runs_and_compares():
     page(at, "compare")
     at.button(key="compare_run").click().run()
     assert not at.exception
-    kpis = at.dataframe[0].value.set_index("metric")
-    assert kpis.loc["guide_utilisation", "difference"] < 0
+    (comparison,) = at.session_state["compare"].values()
+    assert comparison.kpis.set_index("metric").loc["guide_utilisation", "difference"] < 0
+    shown = at.dataframe[0].value
+    assert text("names.kpi.guide_utilisation", "zh") in set(shown.iloc[:, 0])
 
 
 def test_the_plan_page_offers_the_report():
@@ -116,17 +165,16 @@ def test_the_plan_page_offers_the_report():
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("bad.yaml", b"zones: [", "expected"),
-        ("big.yaml", b"#" * (600 * 1024), "at most 512 KiB"),
-        ("list.yaml", b"- 1\n- 2\n", "expected a layout or scenario mapping"),
+        ("bad.yaml", b"zones: [", "bad.yaml:1: YAML 错误"),
+        ("big.yaml", b"#" * (600 * 1024), "512 KiB"),
+        ("list.yaml", b"- 1\n- 2\n", "布局或场景"),
     ],
     ids=["broken", "too big", "not a mapping"],
 )
 def test_a_bad_upload_shows_the_message_not_a_traceback(name, content, message):
     at = page(app(), "layout")
-    at.file_uploader[0].set_value((name, content, "text/yaml")).run() if hasattr(
-        at, "file_uploader"
-    ) else None
+    assert hasattr(at, "file_uploader"), "this Streamlit's AppTest cannot upload"
+    at.file_uploader[0].set_value((name, content, "text/yaml")).run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
@@ -147,3 +195,6 @@ def test_the_interface_speaks_english_on_request():
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value.startswith("Anchang")
+    page(at, "simulate").slider(key="reps").set_value(2).run()
+    at.button(key="run").click().run()
+    assert at.metric[0].label == text("app.k_parties", "en")

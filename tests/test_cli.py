@@ -67,8 +67,17 @@ def test_run_writes_tables_logs_and_plots(national_day_json):
 def test_run_prints_a_readable_summary(tmp_path):
     done = anchang("run", ROOT / "scenarios" / "weekday.yaml", "--reps", 2, "--workers", 1, "--out", tmp_path)
     assert done.returncode == 0, done.stderr
-    for words in ("greeted within target", "By half hour", "show_a", "Written to"):
+    for words in ("greeted within target", "By half hour", "Show unit A (89 m²)", "Written to"):
         assert words in done.stdout
+    assert "show_a" not in done.stdout  # people read display names; ids stay in the files
+
+
+def test_run_speaks_chinese_with_lang_zh(tmp_path):
+    done = anchang("--lang", "zh", "run", ROOT / "scenarios" / "weekday.yaml", "--reps", 2, "--workers", 1,
+                   "--out", tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "样板间A 89㎡" in done.stdout and "show_a" not in done.stdout
+    assert "greeted within target" not in done.stdout
 
 
 def test_a_shorter_rerun_leaves_no_stale_logs(tmp_path):

@@ -21,6 +21,7 @@ from sim.model.eventlog import to_frame
 from sim.model.layout import Layout
 from sim.model.settings import Congestion
 from sim.plan.compare import compare, flag_changes
+from sim.plan.settings import RunSettings
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ from sim.plan.compare import compare, flag_changes
     ],
 )
 def test_space_levels_at_the_table_boundaries(table, values, expected):
-    # Fruin (research/evacuation.md §5.2): a value on a boundary gets the better level.
+    # Fruin, Pedestrian Planning and Design, ch. 4: a value on a boundary gets the better level.
     assert "".join(los.letter(k) for k in los.by_space(values, table)) == expected
 
 
@@ -141,7 +142,9 @@ def national_day_pair():
 
 @pytest.mark.slow
 def test_a_scenario_compared_with_itself_differs_by_exactly_zero(national_day_pair):
-    result = compare(*national_day_pair, *national_day_pair, replications=3, seed=2, workers=1)
+    result = compare(
+        a=national_day_pair, b=national_day_pair, settings=RunSettings(replications=3, seed=2, workers=1)
+    )
     assert (result.kpis["difference"].abs() == 0).all() and (result.kpis["ci_high"].fillna(0) == 0).all()
     assert set(result.flags["status"]) <= {"same"}
 
@@ -158,7 +161,7 @@ def test_more_room_or_tables_never_adds_a_capacity_or_queue_flag_there(national_
         if z["id"] == zone:
             z[field] = more
     bigger = Layout.model_validate(data)
-    result = compare(layout, sc, bigger, sc, replications=4, seed=3, workers=1)
+    result = compare(a=(layout, sc), b=(bigger, sc), settings=RunSettings(replications=4, seed=3, workers=1))
     mine = result.flags[(result.flags["element"] == zone) & result.flags["kind"].isin(["capacity", "queue"])]
     assert "appears" not in set(mine["status"])
     assert (mine["minutes_b"].fillna(0) <= mine["minutes_a"].fillna(0)).all()
@@ -199,7 +202,7 @@ def test_maps_and_timeline_render_headless_with_chinese_labels(national_day_pair
             fig = plots.los_map_strip(plt.figure(figsize=(12, 8)), report, layout)
             fig.savefig(tmp_path / "map.png")
             fig, ax = plt.subplots()
-            plots.flag_timeline(ax, report, sc)
+            plots.flag_timeline(ax, report, layout, sc)
             fig.savefig(tmp_path / "flags.png")
     plt.close("all")
     assert (tmp_path / "map.png").stat().st_size > 20_000

@@ -12,6 +12,7 @@ from sim.io.files import load_pair
 from sim.model.drill import Drill, Rain
 from sim.plan.compare import compare
 from sim.plan.drill import apply, fire_drill, peak_clock, rain_profile
+from sim.plan.settings import RunSettings
 
 NATIONAL_DAY = ROOT / "scenarios" / "national_day_peak.yaml"
 
@@ -27,7 +28,7 @@ def pair():
 def test_a_fire_at_the_peak_clears_no_faster_than_the_lower_bound_for_the_same_people(pair):
     layout, scenario = pair
     at = peak_clock(layout, scenario, 4, seed=3)
-    fire = fire_drill(layout, scenario, at, replications=4, seed=3)
+    fire = fire_drill(layout, scenario, at, frozenset(), replications=4, seed=3)
     assert fire.persons[0] > 50
     for clearance, bound in zip(fire.clearance_s, fire.lower_bound_s, strict=True):
         assert bound <= clearance
@@ -38,7 +39,11 @@ def test_a_drill_with_no_events_is_the_undisturbed_day(pair):
     layout, scenario = pair
     drilled_layout, drilled_scenario, blocked = apply(layout, scenario, Drill())
     assert not blocked
-    result = compare(layout, scenario, drilled_layout, drilled_scenario, replications=3, seed=11, workers=1)
+    result = compare(
+        a=(layout, scenario),
+        b=(drilled_layout, drilled_scenario),
+        settings=RunSettings(replications=3, seed=11, workers=1),
+    )
     assert (result.kpis["difference"] == 0).all()
     assert set(result.flags["status"]) <= {"same"}
 

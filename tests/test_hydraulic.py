@@ -1,4 +1,4 @@
-"""The hydraulic relations against the IMO tables and the MSC/Circ.1166 worked example (research/evacuation.md §1)."""
+"""The hydraulic relations against the IMO tables and the MSC/Circ.1166 worked example (Appendix, §5)."""
 
 import pytest
 

@@ -6,6 +6,8 @@ import re
 import pytest
 from helpers import ROOT
 
+import sim
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -20,7 +22,10 @@ def test_outputs_are_stripped_and_only_the_public_api_is_used(path):
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     source = "\n".join("".join(c["source"]) for c in code)
     private = re.findall(
-        r"(?:from sim\.\w+ import|import sim\.\w+|sim\.(?:io|runner|engine|metrics)\.)", source
+        r"(?:from sim\.\w+ import|import sim\.\w+|sim\.(?:core|model|io|engine|metrics|runner|store|analysis|plan|present|cli|app)\.)",
+        source,
     )
     assert private == []
+    used = set(re.findall(r"\bsim\.(\w+)", source))
+    assert used <= set(sim.__all__), used - set(sim.__all__)
     assert cells[0]["cell_type"] == "markdown" and cells[0]["source"][0].startswith(f"# {path.stem[:2]} ·")

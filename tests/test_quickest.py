@@ -1,4 +1,4 @@
-"""The time-expanded max-flow lower bound against the hand-checkable cases of research/evacuation.md §7."""
+"""The time-expanded max-flow lower bound against hand-checkable cases and LINDO's EVACU8 model data."""
 
 import math
 

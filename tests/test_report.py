@@ -1,13 +1,17 @@
 """The peak-day report: builds for every shipped scenario, has every section, and copies its numbers."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from helpers import ROOT
+from zh_scan import ascii_only, ids_in
 
+from sim.core.text import text
 from sim.io.files import load_pair
-from sim.plan.peakday import build_plan
-from sim.present.report import TEXT, render_html
+from sim.plan.peakday import peak_day_plan
+from sim.plan.settings import RunSettings
+from sim.present.report import SECTIONS, render_html
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 _BUILT = {}
@@ -19,7 +23,8 @@ def built(path):
         quick = scenario.model_copy(
             update={"evacuation": scenario.evacuation.model_copy(update={"replications": 3})}
         )
-        plan = build_plan(layout, quick, replications=3, seed=7, staff_replications=2)
+        settings = RunSettings(replications=3, seed=7, staff_replications=2)
+        plan = peak_day_plan(layout=layout, scenario=quick, settings=settings)
         _BUILT[path] = (plan, render_html(plan, "zh", images={}), render_html(plan, "en", images={}))
     return _BUILT[path]
 
@@ -28,13 +33,40 @@ def built(path):
 def test_the_report_builds_for_every_shipped_scenario_with_every_section(path):
     plan, zh, en = built(path)
     for lang, page in (("zh", zh), ("en", en)):
-        text = TEXT[lang]
-        for key in ("answers", "staffing", "congestion", "evacuation", "sheet", "actions", "figures",
-                    "assumptions", "method"):  # fmt: skip
-            assert text[key] in page, (lang, key)
+        for key in SECTIONS[:-1]:
+            assert text(f"report.{key}", lang) in page, (lang, key)
         assert "<script" not in page and "http://" not in page and "https://" not in page  # opens offline
     assert "@page { size: A4" in zh
     assert len(plan.sheet) == len(plan.results.half_hours)
+
+
+class _Reader(HTMLParser):
+    """The text a reader sees (not styles or scripts), and the table headers apart."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self.headers, self._open = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self._open.append(tag)
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop() != tag:
+            pass
+
+    def handle_data(self, data):
+        if data.strip() and not {"style", "script"} & set(self._open):
+            (self.headers if "th" in self._open else self.texts).append(data.strip())
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_chinese_report_shows_no_ids_and_no_english_headers(path):
+    _, zh, _ = built(path)
+    reader = _Reader()
+    reader.feed(zh)
+    assert reader.headers and reader.texts
+    assert [h for h in reader.headers if ascii_only(h)] == []
+    assert [(t, ids_in(t)) for t in reader.texts + reader.headers if ids_in(t)] == []
 
 
 def test_every_number_in_the_run_sheet_equals_its_source_table():
@@ -46,7 +78,7 @@ def test_every_number_in_the_run_sheet_equals_its_source_table():
     for column in ("parties_arrived", "persons_arrived", "persons_inside_max", "greet_wait_p90_min",
                    "greet_within_target_share", "reneged"):  # fmt: skip
         assert sheet[column].tolist() == half_hours[column].tolist(), column
-    body = zh.split(TEXT["zh"]["sheet"])[1].split(TEXT["zh"]["actions"])[0]
+    body = zh.split(text("report.sheet", "zh"))[1].split(text("report.actions", "zh"))[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body)[1:]  # after the header
     assert len(rows) == len(sheet)
     for row, r in zip(rows, sheet.itertuples(), strict=True):
@@ -67,4 +99,4 @@ def test_every_action_in_the_report_says_why():
     assert {"guides", "evacuation"} <= {a.rule for a in plan.actions}
     for action in plan.actions:
         assert action.because
-    assert TEXT["en"]["because"] in en
+    assert text("columns.actions.because", "en") in en

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from sim.analysis.congestion.flags import COLUMNS, DETAIL_COLUMNS
 from sim.plan import runsheet
 from sim.plan.runsheet import Context
 
@@ -38,15 +39,24 @@ def sheet(needed, rostered):
 
 
 def flags(*rows):
-    columns = ["element", "kind", "start", "end", "start_min", "end_min", "peak", "unit", "probability",
-               "severity", "detail"]  # fmt: skip
-    return pd.DataFrame(list(rows), columns=columns)
+    return pd.DataFrame(list(rows), columns=list(COLUMNS))
 
 
 def flag(element, kind, start_min, end_min, severity="high", peak=12.0):
     clock = lambda m: f"{9 + m // 60:02d}:{m % 60:02d}"  # noqa: E731
-    return (element, kind, clock(start_min), clock(end_min), start_min, end_min, peak, "parties", 1.0, severity,
-            "detail")  # fmt: skip
+    window = (
+        element,
+        kind,
+        clock(start_min),
+        clock(end_min),
+        start_min,
+        end_min,
+        peak,
+        "parties",
+        1.0,
+        severity,
+    )
+    return window + (None,) * len(DETAIL_COLUMNS)
 
 
 def test_guides_are_called_before_a_shortfall_and_only_for_one():

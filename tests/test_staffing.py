@@ -159,9 +159,9 @@ def test_roster_staggers_meal_breaks_and_respects_the_pool_limit():
         ),
     ]
     roster = solve_roster((2, 2, 2, 2), two_hour_day(), shifts)
-    breaks = set(roster.shifts.loc[roster.shifts["shift"] == "day", "meal_break"])
+    breaks = set(roster.shifts.loc[roster.shifts["shift"].map(str) == "day", "meal_break"])
     assert len(breaks) >= 2  # two day-shift guides break at different times
-    assert roster.shifts.loc[roster.shifts["shift"] == "temp", "count"].sum() <= 1
+    assert roster.shifts.loc[roster.shifts["shift"].map(str) == "temp", "count"].sum() <= 1
     assert all(c >= 2 for c in roster.coverage)
 
 
@@ -223,7 +223,7 @@ def test_impossible_targets_are_refused(option, value, message):
 def test_posts_beyond_the_layout_are_reported():
     import pandas as pd
 
-    from sim.analysis.staffing.posts import layout_shortfalls
+    from sim.analysis.staffing.posts import Shortfall, layout_shortfalls
     from sim.io.files import load_layout
 
     layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")  # 3 reception desks, 4 signing desks
@@ -231,5 +231,5 @@ def test_posts_beyond_the_layout_are_reported():
         {"reception": [2, 4, 3], "negotiation_tables": [5, 6, 7], "signing": [1, 2, 4], "payment": [0, 1, 2]}
     )
     assert layout_shortfalls(posts, layout, ["09:00", "09:30", "10:00"]) == [
-        "reception: up to 4 desks needed (first from 09:30); the layout has 3"
+        Shortfall(post="reception", resource="desks", needed=4, have=3, first="09:30")
     ]

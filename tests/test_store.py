@@ -14,7 +14,8 @@ from helpers import ROOT
 from test_cli import anchang
 
 from sim.io.files import file_data, load_pair
-from sim.plan.sweep import load_sweep, run_sweep
+from sim.plan.settings import RunSettings
+from sim.plan.sweep_keeper import sweep
 from sim.runner.replications import run
 from sim.store.outputs import read_events
 from sim.store.provenance import inputs_of
@@ -273,8 +274,7 @@ def test_a_killed_sweep_resumes_and_keeps_each_configuration_exactly_once(store,
     assert list(children["config_index"]) == list(range(8))  # each exactly once
     assert store.get(parent)["status"] == "done" and len(store.runs(command="sweep")) == 1
 
-    spec, base, base_path = load_sweep(path)
-    reference = run_sweep(spec, base, base_path, workers=1)  # uninterrupted, same seed
+    reference = sweep(file=path, settings=RunSettings(workers=1)).table  # uninterrupted, same seed
     resumed_table = pd.DataFrame(list(children["summary"]))
     pd.testing.assert_frame_equal(resumed_table, reference, check_exact=True, check_dtype=False)
 

@@ -6,8 +6,11 @@ from test_cli import anchang
 
 from sim.core.problems import InputError
 from sim.io.files import load_pair
+from sim.io.sweepfile import load_sweep
 from sim.model.sweep import SweepSpec
-from sim.plan.sweep import configurations, load_sweep, run_sweep, variant
+from sim.plan.settings import RunSettings
+from sim.plan.sweep import configurations, variant
+from sim.plan.sweep_keeper import sweep
 from sim.runner.replications import run
 
 BASE = str(ROOT / "scenarios" / "national_day_peak.yaml")  # absolute: the sweep files live in tmp_path
@@ -25,8 +28,8 @@ def sweep_file(tmp_path):
 
 
 def test_a_2_by_3_grid_has_6_rows_with_the_right_values(sweep_file):
-    spec, base, base_path = load_sweep(sweep_file)
-    table = run_sweep(spec, base, base_path, workers=1)
+    outcome = sweep(file=sweep_file, settings=RunSettings(workers=1))
+    spec, table = outcome.spec, outcome.table
     assert len(table) == 6
     assert list(zip(table["demand.parties"], table["guides.schedule.10:00"], strict=True)) == [
         (100, 20), (100, 26), (100, 32), (150, 20), (150, 26), (150, 32)

@@ -1,6 +1,6 @@
 """Theory: the engine against closed forms, each inside the simulation's own 95% CI.
 
-1. Greeting wait in a one-stage, guide-only system is M/M/c: Erlang C (research/queueing.md §2.1).
+1. Greeting wait in a one-stage, guide-only system is M/M/c: Erlang C, P(W ≤ t) = 1 − C·e^(−(cμ−λ)t).
 2. Occupancy of an uncapacitated zone under a time-varying arrival rate is Poisson with mean
    m(t) = ∫ λ(u) P(S > t − u) du (Eick, Massey & Whitt 1993).
 """
@@ -30,7 +30,7 @@ def erlang_c(c: int, a: float) -> float:
 
 
 def test_erlang_c_reference_values():
-    # research/queueing.md §2.2: M/M/5, λ=4, μ=1 → P(W>0) = 0.554113, P(W ≤ 0.5) = 0.663914.
+    # M/M/5, λ=4, μ=1, by hand from the Erlang B recursion: P(W>0) = 0.554113, P(W ≤ 0.5) = 0.663914.
     c = erlang_c(5, 4.0)
     assert c == pytest.approx(0.554113, abs=1e-6)
     assert 1 - c * math.exp(-(5 - 4) * 0.5) == pytest.approx(0.663914, abs=1e-6)

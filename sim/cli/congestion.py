@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sim.analysis.congestion.report import CongestionReport
 from sim.cli.common import console, figure_file, lang, print_frame, say, settings
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
+from sim.plan.day import CongestionReport
 
 
 def print_flags(out: Console, report: CongestionReport, layout: Layout, limit: int | None = None) -> None:

@@ -57,9 +57,9 @@ def drill(
 def _drill(path: Path | None, fire: str | None, block: list[str], short: dict[str, str | None]) -> Drill:
     """The drill from a file and the options, validated by the same model."""
     from sim.core.problems import InputError, problem
-    from sim.io.files import parse_model, read_model_file
+    from sim.io.files import load_drill, parse_model
 
-    from_file = read_model_file(path, Drill) if path is not None else Drill()
+    from_file = load_drill(path) if path is not None else Drill()
     events: list[dict[str, Any]] = [{"kind": "fire_alarm", "at": fire}] if fire is not None else []
     events += [{"kind": "exit_blocked", "exit": x} for x in block]
     problems = []

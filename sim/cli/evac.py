@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from sim.analysis.evacuation.findings import EvacuationReport
 from sim.cli.common import console, figure_file, lang, on_record, print_frame, say, settings
 from sim.model.layout import Layout
+from sim.plan.evacuation import EvacuationReport
 
 Source = Annotated[
     str | None,
@@ -46,7 +46,7 @@ def evac(
     """
     from sim.io.files import load_layout, load_pair, validate_file
     from sim.plan.documents.evacuation import evacuation_document
-    from sim.plan.evacuation import check_evacuation
+    from sim.plan.evacuation import check_evacuation, occupants_option
     from sim.plan.recording import Sources
 
     if validate_file(file) == "scenario":
@@ -54,9 +54,8 @@ def evac(
         sources = Sources(file, layout)
     else:
         the_layout, scenario, sources = load_layout(file), None, Sources(None, file)
-    chosen = occupants if occupants in (None, "peak", "design") else Path(str(occupants))
     report = check_evacuation(
-        layout=the_layout, scenario=scenario, occupants=chosen, convention=convention, speed=speed, sources=sources,
+        layout=the_layout, scenario=scenario, occupants=occupants_option(occupants), convention=convention, speed=speed, sources=sources,
         settings=settings(replications=day_reps, evacuation_replications=reps, seed=seed), on_record=on_record,
     )  # fmt: skip
     document = evacuation_document(report)
@@ -92,7 +91,7 @@ def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> 
     from sim.present.tables import evacuation as tables
 
     screen, reader = console(130), lang()
-    screen.print(say("console.evac.inside", layout=layout.name, persons=sum(report.occupants.values()),
+    screen.print(say("console.evac.inside", layout=layout.name[lang()], persons=sum(report.occupants.values()),
                      source=occupants_text(report.occupants_source, reader)))  # fmt: skip
     if report.peaks is not None:
         clocks = report.peaks["clock"].value_counts().head(3)

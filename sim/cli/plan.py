@@ -69,7 +69,9 @@ def print_plan(result: PeakDayPlan, path: Path) -> None:
 
     screen = console()
     print_frame(
-        screen, action_table(result, lang()), say("console.plan.actions", scenario=result.scenario.name)
+        screen,
+        action_table(result, lang()),
+        say("console.plan.actions", scenario=result.scenario.name[lang()]),
     )
     mean, low, high = result.evacuation.simulated.clearance
     screen.print(say("console.plan.summary", guides=int(result.staff.guides.table["guides"].max()),

@@ -11,6 +11,8 @@ import typer
 from sim.cli.common import console, figure_file, lang, on_record, print_frame, progress_bar, say, settings
 from sim.cli.congestion import print_flags, write_congestion
 from sim.core.problems import refuse
+from sim.model.layout import Layout
+from sim.model.scenario import Scenario
 from sim.plan.day import DayStudy, Precision, simulate_day
 from sim.plan.recording import Sources
 
@@ -77,7 +79,7 @@ def _clear_events(folder: Path) -> None:
             old.unlink()
 
 
-def write_day(study: DayStudy, layout, scenario, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+def write_day(study: DayStudy, layout: Layout, scenario: Scenario, out: Path) -> list[Path]:
     """The day's tables, summary, figures and congestion outputs, in ``out``."""
     from sim.present import figures
     from sim.store.outputs import write_json, write_tables
@@ -98,12 +100,14 @@ def write_day(study: DayStudy, layout, scenario, out: Path) -> list[Path]:  # ty
     return written
 
 
-def print_day(study: DayStudy, layout, scenario, written: list[Path], target: Precision | None) -> None:  # type: ignore[no-untyped-def]
+def print_day(
+    study: DayStudy, layout: Layout, scenario: Scenario, written: list[Path], target: Precision | None
+) -> None:
     """The day's KPIs, half hours and zones, then the congestion flags."""
     from sim.present.tables.day import half_hour_table, kpi_table, zone_table
 
     out, reader, results = console(), lang(), study.results
-    out.print(say("console.run.heading", scenario=scenario.name, layout=layout.name, reps=results.replications,
+    out.print(say("console.run.heading", scenario=scenario.name[lang()], layout=layout.name[lang()], reps=results.replications,
                   seed=results.seed))  # fmt: skip
     print_frame(out, kpi_table(results, reader), say("console.run.kpis"))
     print_frame(out, half_hour_table(results, scenario, reader), say("console.run.half_hours"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -144,47 +143,37 @@ def _with_ci(row: dict, column: str) -> str:
 @runs_app.command()
 def compare(first: RunId, second: RunId, as_json: AsJson = False) -> None:
     """Two runs side by side: what differs in their inputs, then their KPIs with 95% CIs."""
-    store = _store()
-    a, b = store.get(first), store.get(second)
-    inputs = _input_differences(a, b)
-    setup = {k: (a[k], b[k]) for k in ("command", "seed", "replications", "code_version") if a[k] != b[k]}
-    kpis = _kpi_comparison(store, a, b)
+    from sim.plan.runs import compare_runs
+
+    found = compare_runs(_store(), first, second)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "runs": [first, second],
-                    "setup": setup,
-                    "inputs": inputs,
-                    "kpis": json.loads(kpis.to_json(orient="records")),
-                },
-                ensure_ascii=False,
-                indent=2,
-                default=str,
-            )
-        )
+        document = {"runs": list(found.runs), "setup": found.setup, "inputs": found.inputs,
+                    "kpis": json.loads(found.kpis.to_json(orient="records"))}  # fmt: skip
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
         return
     console = _console()
-    console.print(
-        say("console.runs.against", a=first, a_command=a["command"], b=second, b_command=b["command"])
-    )
-    for key, (x, y) in setup.items():
+    a, b = found.commands
+    console.print(say("console.runs.against", a=first, a_command=a, b=second, b_command=b))
+    for key, (x, y) in found.setup.items():
         console.print(f"  {key}: {x} → {y}")
-    for kind, changes in inputs.items():
+    for kind, changes in found.inputs.items():
         if not changes:
             console.print(say("console.runs.same_content", kind=kind))
         for path, (x, y) in list(changes.items())[:30]:
             console.print(f"  {kind}.{path}: {_short(x)} → {_short(y)}")
         if len(changes) > 30:
             console.print(say("console.runs.more_differences", kind=kind, n=len(changes) - 30))
-    if kpis.empty:
+    if found.kpis.empty:
         console.print(say("console.runs.no_kpis"))
-        return
+    elif found.paired:
+        _print_paired(console, found.kpis, first, second)
+    else:
+        _print_side_by_side(console, found.kpis, first, second)
+
+
+def _print_side_by_side(console, kpis, first: int, second: int) -> None:
     from rich.table import Table
 
-    if "paired_low" in kpis:
-        _print_paired(console, kpis, first, second)
-        return
     view = Table(say("columns.kpis.metric"), say("console.runs.column.run", run=first), say("console.runs.column.run", run=second),
                  say("console.runs.column.difference"), say("console.runs.column.overlap"), title=say("console.runs.kpis_ci"))  # fmt: skip
     for row in kpis.itertuples():
@@ -209,83 +198,11 @@ def _print_paired(console, kpis, first: int, second: int) -> None:
         clear = row.paired_low > 0 or row.paired_high < 0
         difference = f"{_fmt(row.paired_difference)} [{_fmt(row.paired_low)}, {_fmt(row.paired_high)}]"
         view.add_row(
-            _kpi_name(row.metric),
-            f"{_fmt(row.mean_a)}",
-            f"{_fmt(row.mean_b)}",
+            _kpi_name(row.metric), f"{_fmt(row.mean_a)}", f"{_fmt(row.mean_b)}",
             f"[bold]{difference}[/]" if clear else difference,
-        )
+        )  # fmt: skip
     console.print(view)
     console.print(say("console.runs.in_bold"))
-
-
-def _input_differences(a: dict, b: dict) -> dict[str, dict[str, tuple[Any, Any]]]:
-    import yaml
-
-    out = {}
-    for kind in sorted(set(a["inputs"]) | set(b["inputs"])):
-        x, y = a["inputs"].get(kind), b["inputs"].get(kind)
-        if x is None or y is None:
-            out[kind] = {"(file)": (x and x["file"], y and y["file"])}
-        elif x["hash"] == y["hash"]:
-            out[kind] = {}
-        else:
-            found = _diff(yaml.safe_load(x["text"]), yaml.safe_load(y["text"]))
-            out[kind] = {k: v for k, v in found.items() if k != "layout"}  # where the layout file was
-    return out
-
-
-def _diff(x: Any, y: Any, path: str = "") -> dict[str, tuple[Any, Any]]:
-    """Dotted paths where two documents differ."""
-    if isinstance(x, dict) and isinstance(y, dict):
-        found = {}
-        for key in list(x) + [k for k in y if k not in x]:
-            found |= _diff(x.get(key), y.get(key), f"{path}.{key}" if path else str(key))
-        return found
-    if isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
-        found = {}
-        for i, (u, v) in enumerate(zip(x, y, strict=True)):
-            found |= _diff(u, v, f"{path}[{i}]")
-        return found
-    return {} if x == y else {path or "(root)": (x, y)}
-
-
-def _kpi_comparison(store, a: dict, b: dict):
-    import pandas as pd
-
-    if "kpis" not in a["frames"] or "kpis" not in b["frames"]:
-        return pd.DataFrame(columns=["metric"])
-    x = store.frame(a["run_id"], "kpis")[["metric", "mean", "ci_low", "ci_high"]]
-    y = store.frame(b["run_id"], "kpis")[["metric", "mean", "ci_low", "ci_high"]]
-    both = x.merge(y, on="metric", suffixes=("_a", "_b"))
-    both.columns = ["metric", "mean_a", "low_a", "high_a", "mean_b", "low_b", "high_b"]
-    both["difference"] = both["mean_b"] - both["mean_a"]
-    both["overlap"] = (both["low_a"] <= both["high_b"]) & (both["low_b"] <= both["high_a"])
-    paired = _paired(store, a, b)
-    return both.merge(paired, on="metric", how="left") if paired is not None else both
-
-
-def _paired(store, a: dict, b: dict):
-    """B − A replication by replication, when both ran the same seed (common random numbers).
-
-    The differences' own CI is far narrower than two separate CIs: the days are the same days.
-    """
-    import pandas as pd
-
-    from sim.metrics.stats import ci95
-
-    if a["seed"] != b["seed"] or "replications" not in a["frames"] or "replications" not in b["frames"]:
-        return None
-    x = store.frame(a["run_id"], "replications").set_index("replication")
-    y = store.frame(b["run_id"], "replications").set_index("replication")
-    common = x.index.intersection(y.index)
-    if len(common) < 2:
-        return None
-    rows = []
-    for metric in x.columns.intersection(y.columns):
-        mean, low, high = ci95((y.loc[common, metric] - x.loc[common, metric]).to_numpy(dtype=float))
-        rows.append({"metric": metric, "paired_difference": mean, "paired_low": low, "paired_high": high,
-                     "pairs": len(common)})  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 @runs_app.command()
@@ -294,40 +211,10 @@ def export(
     out: Annotated[Path | None, typer.Option(help="folder (default: results/run_<id>)")] = None,
 ) -> None:
     """Write a run out: scenario.yaml and layout.yaml that run again, run.json, tables and log."""
-    import yaml
+    from sim.plan.runs import export_run
 
-    from sim.io.yamltext import to_yaml
-
-    store = _store()
-    run = store.get(run_id)
     folder = out or Path("results") / f"run_{run_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    inputs = run["inputs"]
-    if "scenario" in inputs:
-        scenario = yaml.safe_load(inputs["scenario"]["text"])
-        scenario.pop("based_on", None)  # its base is merged in already
-        if "layout" in inputs:
-            scenario["layout"] = "layout.yaml"
-        (folder / "scenario.yaml").write_text(to_yaml(scenario), "utf-8")
-    if "layout" in inputs:
-        (folder / "layout.yaml").write_text(inputs["layout"]["text"], "utf-8")
-    meta = {k: v for k, v in run.items() if k != "inputs"} | {
-        "inputs": {k: {"file": v["file"], "sha256": v["hash"]} for k, v in inputs.items()}
-    }
-    (folder / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str), "utf-8")
-    from sim.store.outputs import write_frames
-
-    write_frames(store.frames(run_id), folder)
-    if run["total"] is not None:
-        import pandas as pd
-
-        children = store.children(run_id)
-        pd.DataFrame(list(children["summary"])).to_csv(
-            folder / "sweep.csv", index=False, encoding="utf-8-sig"
-        )
-    if run["events"] and Path(run["events"]).is_file():
-        shutil.copyfile(run["events"], folder / "events.parquet")
-    files = ", ".join(sorted(p.name for p in folder.iterdir()))
+    files = ", ".join(export_run(_store(), run_id, folder))
     typer.echo(say("console.runs.exported", run=run_id, folder=folder, files=files))
 
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from sim.analysis.staffing.plan import StaffPlan
 from sim.cli.common import console, figure_file, lang, on_record, print_frame, say, settings
 from sim.model.scenario import Scenario
+from sim.plan.staff import StaffPlan
 
 
 def staff(
@@ -64,7 +64,7 @@ def print_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path |
     from sim.present.tables.staff import posts_table, roster_table, slot_table
 
     screen, reader, target, sipp = console(), lang(), document["target"], document["sipp"]
-    screen.print(say("console.staff.heading", scenario=scenario.name, share=f"{target['share']:.0%}",
+    screen.print(say("console.staff.heading", scenario=scenario.name[lang()], share=f"{target['share']:.0%}",
                      within=f"{target['within_min']:g}", reps=plan.replications,
                      tour=f"{document['mean_tour_min']:.0f}"))  # fmt: skip
     print_frame(screen, slot_table(plan, reader), say("console.staff.slots"))

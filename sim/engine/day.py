@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Generator
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import simpy
@@ -40,6 +41,9 @@ from sim.model.journey import wait_zone
 from sim.model.layout import SAFE_KINDS, Layout
 from sim.model.routes import route_table, travel_time_s
 from sim.model.scenario import Scenario
+
+T = TypeVar("T")
+Process = Generator[simpy.Event, Any, T]  # a SimPy process: yields events, returns a T
 
 _OVERRUN_S = 24 * 3600.0  # hard stop after closing, in case a policy can never admit someone
 
@@ -59,11 +63,11 @@ class Day:
             (u, v): travel_time_s(d["passage"], journey.walk_speed_mps, journey.stair_speed_factor)
             for u, v, d in layout.graph.edges(data=True)
         }
-        self.wait_zone = wait_zone(layout, scenario)
+        self.wait_zone = wait_zone(layout, scenario) or ""  # none only when no stage is guided
         self.exit_for = self._nearest_exits()
         policies = scenario.policies
         batch = policies.batch_admission
-        self.gate = Gate(self.env, policies.max_inside_persons, batch and batch.persons)
+        self.gate = Gate(self.env, policies.max_inside_persons, batch.persons if batch else None)
         self.guides = Pool(self.env, self._guide_duty)
         self.service: dict[str, Pool] = {}
         self.rooms: dict[str, Room] = {}
@@ -89,7 +93,7 @@ class Day:
         for zone, paths in self.routes.items():
             reachable = [e for e in exits if e in paths]
             if reachable:
-                nearest[zone] = min(reachable, key=lambda e, p=paths: self._route_s(p[e]))
+                nearest[zone] = min(reachable, key=lambda e: self._route_s(paths[e]))
         return nearest
 
     def _route_s(self, path: list[str]) -> float:
@@ -116,14 +120,14 @@ class Day:
         if s.policies.batch_admission is not None:
             self.env.process(self._batches(60.0 * s.policies.batch_admission.every_min))
 
-    def _schedule(self, pool: Pool, schedule: dict[int, int]) -> Generator:
+    def _schedule(self, pool: Pool, schedule: dict[int, int]) -> Process[None]:
         for clock, units in sorted(schedule.items()):
             delay = self.scenario.seconds(clock) - self.env.now
             if delay > 0:
                 yield self.env.timeout(delay)
             pool.set_capacity(units)
 
-    def _batches(self, every_s: float) -> Generator:
+    def _batches(self, every_s: float) -> Process[None]:
         while True:
             self.gate.refill()
             yield self.env.timeout(every_s)
@@ -145,7 +149,7 @@ class Day:
             raise refuse("", "never_served", parties=self.active, hours=f"{_OVERRUN_S / 3600:.0f}")
         return self.rows
 
-    def _arrivals(self, parties: list[Party]) -> Generator:
+    def _arrivals(self, parties: list[Party]) -> Process[None]:
         for party in parties:
             if party.arrive_s > self.env.now:
                 yield self.env.timeout(party.arrive_s - self.env.now)
@@ -160,7 +164,7 @@ class Day:
 
     # --- the visit -------------------------------------------------------------------------
 
-    def _visit(self, party: Party) -> Generator:
+    def _visit(self, party: Party) -> Process[None]:
         env, log, pid, n = self.env, self.log, party.id, party.persons
         log((env.now, pid, ev.ARRIVE, party.entrance, n, -1))
         if not self.gate.enter_now(n):
@@ -182,11 +186,13 @@ class Day:
     def _closed(self, zone: str) -> bool:
         return any(start <= self.env.now < end for start, end in self.closures.get(zone, ()))
 
-    def _wait_for_guide(self, party: Party) -> Generator:
+    def _wait_for_guide(self, party: Party) -> Process[int]:
         env, log = self.env, self.log
         log((env.now, party.id, ev.WAIT_GUIDE, self.wait_zone, party.persons, -1))
-        guide = self.guides.take()
-        if guide is None:
+        taken = self.guides.take()
+        if taken is not None:
+            guide = taken
+        else:
             request = self.guides.request(party.priority)
             if math.isinf(party.patience_s):
                 yield request
@@ -196,11 +202,11 @@ class Day:
                     self.guides.cancel(request)
                     log((env.now, party.id, ev.RENEGE, self.wait_zone, party.persons, -1))
                     return -1
-            guide = request.value
+            guide = cast(int, request.value)  # the pool's event succeeds with a unit id
         log((env.now, party.id, ev.GREET, self.wait_zone, party.persons, guide))
         return guide
 
-    def _stay(self, party: Party, visit: Visit, guide: int) -> Generator:
+    def _stay(self, party: Party, visit: Visit, guide: int) -> Process[None]:
         pool = self.service.get(visit.zone)
         if pool is None:
             yield self.env.timeout(visit.dwell_s)
@@ -213,7 +219,7 @@ class Day:
         pool.release(unit)
         self.log((self.env.now, party.id, ev.END, visit.zone, party.persons, guide))
 
-    def _see_out(self, party: Party, here: str, guide: int) -> Generator:
+    def _see_out(self, party: Party, here: str, guide: int) -> Process[None]:
         out = self.exit_for[here]
         yield from self._walk(party, here, out, guide)
         if guide >= 0:
@@ -225,7 +231,7 @@ class Day:
         self.active -= 1
         self._maybe_done()
 
-    def _walk(self, party: Party, here: str, there: str, guide: int) -> Generator:
+    def _walk(self, party: Party, here: str, there: str, guide: int) -> Process[str]:
         """Leave ``here``, walk the quickest route and step into ``there``; return ``there``."""
         if here == there:
             return there

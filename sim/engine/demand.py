@@ -188,7 +188,7 @@ def _plan(
             zone = earlier[int(rng.integers(len(earlier)))]
             visits.append(Visit(back.id, zone, back.dwell.sample_s(rng), stage.is_guided))
     patience = scenario.policies.patience
-    gives_up = source in (WALK_IN, GROUP) and patience is not None
+    gives_up = patience if source in (WALK_IN, GROUP) else None  # appointments wait for their consultant
     return Party(
         id=party_id,
         source=source,
@@ -196,7 +196,7 @@ def _plan(
         persons=int(persons),
         entrance=entrance,
         priority=0 if source == APPOINTMENT else 1,
-        patience_s=patience.sample_s(rng) if gives_up else math.inf,
+        patience_s=gives_up.sample_s(rng) if gives_up is not None else math.inf,
         visits=tuple(visits),
     )
 

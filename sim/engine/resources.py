@@ -96,7 +96,7 @@ class Gate:
         self.env = env
         self.cap = cap
         self.batch = batch_persons
-        self.quota = math.inf if batch_persons is None else 0
+        self.quota: float = math.inf if batch_persons is None else 0
         self.inside = 0
         self.line: deque[tuple[int, simpy.Event]] = deque()
 
@@ -122,7 +122,7 @@ class Gate:
 
     def refill(self) -> None:
         """A new batch window opens (unused places do not carry over)."""
-        self.quota = self.batch
+        self.quota = math.inf if self.batch is None else self.batch
         self.admit()
 
     def admit(self) -> None:

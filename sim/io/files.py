@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sim.core.problems import InputError, problem, refuse
 from sim.io.messages import line_of, problems_of, with_lines
 from sim.io.yamltext import read_bytes, read_yaml
+from sim.model.drill import Drill
 from sim.model.layout import Layout
 from sim.model.layout_checks import check_layout
 from sim.model.scenario import Scenario
@@ -119,6 +120,11 @@ def load_layout(path: str | Path) -> Layout:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (on its own, without its layout)."""
     return _load(path, Scenario)[0]
+
+
+def load_drill(path: str | Path) -> Drill:
+    """Read and validate a drill file (a list of events)."""
+    return read_model_file(Path(path), Drill)
 
 
 def layout_path(scenario: Scenario, scenario_path: str | Path) -> Path:

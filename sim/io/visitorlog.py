@@ -94,7 +94,8 @@ def normalise(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     Raises:
         InputError: if a required column is missing or two headers mean the same column.
     """
-    names, problems = {}, []
+    names: dict[str, Any] = {}
+    problems = []
     for column in raw.columns:
         name = _ALIASES.get(str(column).strip().lower())
         if name is None:
@@ -143,13 +144,12 @@ def _parse(row: dict[str, Any], open_s: float, close_s: float) -> dict[str, Any]
     if not size or not size.isdigit() or int(size) < 1:
         raise Dropped("party_size", value=repr(size))
     times = {name: _time(row.get(name), name) for name in TIME_COLUMNS}
-    if times["registered"] is None:
+    registered = times["registered"]
+    if registered is None:
         raise Dropped("registered_missing")
-    if not open_s <= times["registered"] < close_s:
-        raise Dropped(
-            "outside_hours", at=clock_s(times["registered"]), open=clock_s(open_s), close=clock_s(close_s)
-        )
-    order = [(name, times[name]) for name in TIME_COLUMNS if times[name] is not None]
+    if not open_s <= registered < close_s:
+        raise Dropped("outside_hours", at=clock_s(registered), open=clock_s(open_s), close=clock_s(close_s))
+    order = [(name, t) for name, t in times.items() if t is not None]
     for (a, ta), (b, tb) in itertools.pairwise(order):
         if tb < ta:
             raise Dropped("out_of_order", later=b, later_at=clock_s(tb), earlier=a, earlier_at=clock_s(ta))

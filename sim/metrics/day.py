@@ -3,8 +3,8 @@
 Definitions (the README repeats them):
 - *Greeting wait*: from joining the guide queue (``wait_guide``) to the greeting. The wait
   statistics are over greeted parties; the *share within target* counts every party that
-  waited for a guide, and a party that gave up counts as a failure (Erlang-A convention
-  "greeted within t", research/queueing.md §2.1).
+  waited for a guide, and a party that gave up counts as a failure (the Erlang-A service level
+  "served within t" over all arrivals; Mandelbaum & Zeltyn, "The Palm/Erlang-A queue").
 - *Served*: greeted by a guide. *Inside at close*: admitted, not yet left at closing time.
 - *Occupancy*: visitors plus their guide, from ``enter``/``leave`` rows; sampled each minute.
 - Across replications (independent days): mean ± t(n−1, 0.975)·s/√n (Law 2015, ch. 9).

@@ -1,7 +1,7 @@
 """Fruin level of service, A (free) to F (jammed).
 
 Thresholds from J.J. Fruin, *Pedestrian Planning and Design*, rev. ed., ch. 4, metric as in
-research/evacuation.md §5.2 (1 ft² = 0.0929 m²; 1 PFM = 3.28 persons/min/m).
+Fruin, *Pedestrian Planning and Design*, rev. ed., ch. 4 (1 ft² = 0.0929 m²; 1 PFM = 3.28 persons/min/m).
 - Space per person (m²/p), lower bound of A..E: queuing areas, walkways, stairways.
 - Flow per metre of clear width (p/min/m), upper bound of A..E: walkways, stairways.
 """

@@ -20,6 +20,7 @@ from sim.metrics.columns import (
 from sim.metrics.day import DaySummary
 from sim.metrics.grid import SLOT_S
 from sim.model.layout import Layout
+from sim.model.names import Names
 from sim.model.scenario import Scenario
 
 
@@ -27,7 +28,7 @@ from sim.model.scenario import Scenario
 class Results:
     """Replications summarised: every figure with its 95% confidence interval."""
 
-    scenario: str
+    scenario: Names  # the scenario's name
     replications: int
     seed: int
     kpis: pd.DataFrame

@@ -1,1 +1,7 @@
-"""The domain model: layouts, scenarios and their checks, routes, distributions, the event-log schema, drill and sweep files."""
+"""The domain model: layouts, scenarios and their checks, routes, distributions, drill and sweep files.
+
+Owns the pydantic file formats (frozen, validated, the published JSON Schemas), display names per
+language (``Names``), the cross-file checks (a scenario against its layout), the visitor routes
+and the event-log schema the engine writes. Pure: no file access, no simulation. May import
+``sim.core`` only.
+"""

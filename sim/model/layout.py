@@ -118,8 +118,10 @@ class Layout(BaseModel):
     """A gallery layout."""
 
     model_config = _MODEL
-    name: str = Field(description="layout name")
-    description: str | None = Field(None, description="dimensions and where the numbers come from")
+    name: Names = Field(description="layout name: a text, or {zh: …, en: …}")
+    description: Names | None = Field(
+        None, description="dimensions and where the numbers come from: a text, or {zh: …, en: …}"
+    )
     zones: list[Zone] = Field(min_length=1)
     passages: list[Passage] = Field(min_length=1)
 
@@ -145,7 +147,7 @@ class Layout(BaseModel):
 
 def build_graph(layout: Layout) -> nx.DiGraph:
     """Build the directed zone graph; a two-way passage becomes two edges."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for zone in layout.zones:
         graph.add_node(zone.id, kind=zone.kind, area_m2=zone.area_m2, zone=zone)
     for passage in layout.passages:

@@ -1,4 +1,4 @@
-"""Display names in the file formats: one text for both languages, or one per language."""
+"""Texts people read in the file formats (names, descriptions): one for both languages, or one per language."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 
 class Names(BaseModel):
-    """A display name in each language the product speaks; a single text serves both."""
+    """A text (a display name, a description) in each language the product speaks; one text serves both."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     zh: str = Field(min_length=1, description="中文名称")

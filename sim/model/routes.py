@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import networkx as nx
 
 from sim.model.layout import TRANSIT_KINDS, Layout, Passage
@@ -28,11 +30,16 @@ def route_table(
         (u, v): travel_time_s(d["passage"], speed_mps, stair_factor) for u, v, d in graph.edges(data=True)
     }
     routes: dict[str, dict[str, list[str]]] = {}
+
+    def seconds(u: str, v: str, _data: dict) -> float:
+        return weight[(u, v)]
+
     for source in graph.nodes:
-        view = nx.subgraph_view(
-            graph,
-            filter_edge=lambda u, _v, s=source: u == s or graph.nodes[u]["kind"] in TRANSIT_KINDS,
-        )
-        _, paths = nx.single_source_dijkstra(view, source, weight=lambda u, v, _d: weight[(u, v)])
-        routes[source] = paths
+
+        def onward(u: str, _v: str, s: str = source) -> bool:
+            return u == s or graph.nodes[u]["kind"] in TRANSIT_KINDS
+
+        view = nx.subgraph_view(graph, filter_edge=onward)
+        _, paths = nx.single_source_dijkstra(view, source, weight=seconds)
+        routes[source] = cast(dict[str, list[str]], paths)
     return routes

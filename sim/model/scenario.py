@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.clock import Clock, format_clock
 from sim.model.distributions import Distribution
+from sim.model.names import Names
 from sim.model.settings import Congestion, Evacuation, Staffing
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -192,8 +193,10 @@ class Scenario(BaseModel):
     """One day's demand and operations."""
 
     model_config = _MODEL
-    name: str
-    description: str | None = Field(None, description="assumptions and their sources")
+    name: Names = Field(description="scenario name: a text, or {zh: …, en: …}")
+    description: Names | None = Field(
+        None, description="assumptions and their sources: a text, or {zh: …, en: …}"
+    )
     based_on: str | None = Field(
         None, description="a variant: this scenario file, with this file's keys over it"
     )

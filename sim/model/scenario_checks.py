@@ -186,7 +186,9 @@ def _check_fit(layout: Layout, s: Scenario, used: list[str]) -> Iterator[Problem
             )  # fmt: skip
     limits = {
         "policies.max_inside_persons": s.policies.max_inside_persons,
-        "policies.batch_admission.persons": s.policies.batch_admission and s.policies.batch_admission.persons,
+        "policies.batch_admission.persons": s.policies.batch_admission.persons
+        if s.policies.batch_admission
+        else None,
     }
     for path, limit in limits.items():
         if limit is not None and largest - 1 > limit:

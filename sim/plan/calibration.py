@@ -47,8 +47,9 @@ def only_if(base: dict[str, Any]) -> dict[str, str | None]:
     found = {}
     for stage in stages:
         if stage["kind"] in column_of:
-            parent = kind_of.get(stage.get("only_if"))
-            found[column_of[stage["kind"]]] = column_of.get(parent)
+            depends = stage.get("only_if")
+            parent = kind_of.get(depends) if depends is not None else None
+            found[column_of[stage["kind"]]] = column_of.get(parent) if parent is not None else None
     return found
 
 

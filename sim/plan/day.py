@@ -70,7 +70,7 @@ def simulate_day(
     results, widths = _replicate(layout, scenario, resolved, precision, log_dir, progress)
     congestion = congestion_report(results, layout, scenario)
     scenario_file = (
-        sources.scenario if sources is not None and sources.scenario is not None else scenario.name
+        sources.scenario if sources is not None and sources.scenario is not None else str(scenario.name)
     )
     summary = day_document(results, layout, scenario, scenario_file)
     summary["congestion"] = congestion_document(congestion)

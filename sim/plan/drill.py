@@ -96,7 +96,7 @@ def apply(layout: Layout, scenario: Scenario, drill: Drill) -> tuple[Layout, Sce
 
 def rain_profile(
     profile: dict[int, float], open_min: int, close_min: int, rain: Rain
-) -> tuple[dict[str, float], float]:
+) -> tuple[dict[int, float], float]:
     """The arrival profile with the window's walk-ins delayed (and thinned); the share kept.
 
     Works minute by minute on the piecewise-constant intensity; returns clock keys where it
@@ -106,7 +106,7 @@ def rain_profile(
     minutes = np.arange(open_min, close_min)
     keys = sorted(profile)
     level = np.array(
-        [profile[keys[max(0, np.searchsorted(keys, m, side="right") - 1)]] for m in minutes], float
+        [profile[keys[max(0, int(np.searchsorted(keys, m, side="right")) - 1)]] for m in minutes], dtype=float
     )
     total = level.sum()
     moved = np.zeros_like(level)
@@ -117,7 +117,8 @@ def rain_profile(
             moved[i + shift] += level[i] * rain.keep
     new = np.where(window, 0.0, level) + moved
     kept = float(new.sum() / total) if total > 0 else 1.0
-    out, last = {}, None
+    out: dict[int, float] = {}
+    last = None
     for m, value in zip(minutes, new, strict=True):
         if value != last:
             out[int(m)] = float(value)

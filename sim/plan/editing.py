@@ -13,15 +13,16 @@ from typing import Any
 import pandas as pd
 
 from sim.core.problems import InputError, refuse
+from sim.core.text import Lang
 from sim.io.files import with_base
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.model.scenario_checks import check_pair, check_scenario
 
 MAX_UPLOAD_BYTES = 512 * 1024
-ZONE_COLUMNS = ["id", "name", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
+ZONE_COLUMNS = ["id", "name_zh", "name_en", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
                 "max_persons", "visitor_exit", "security_posts", "note"]  # fmt: skip
-PASSAGE_COLUMNS = ["id", "from", "to", "kind", "length_m", "width_m", "one_way", "seats", "vehicles",
+PASSAGE_COLUMNS = ["id", "name_zh", "name_en", "from", "to", "kind", "length_m", "width_m", "one_way", "seats", "vehicles",
                    "round_trip_min", "note"]  # fmt: skip
 
 
@@ -51,13 +52,35 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _names(item: dict) -> dict[str, Any]:
+    """A display name as two cells: Chinese and English (a single text in both)."""
+    name = item.get("name")
+    if isinstance(name, dict):
+        return {"name_zh": name.get("zh"), "name_en": name.get("en")}
+    return {"name_zh": name, "name_en": name}
+
+
+def _name(row: dict[str, Any]) -> Any:
+    """The two cells back as a display name: one text when they agree, else {zh: …, en: …}."""
+    zh, en = _clean(row.pop("name_zh", None)), _clean(row.pop("name_en", None))
+    if not zh and not en:
+        return None
+    if zh == en or not en or not zh:
+        return zh or en
+    return {"zh": zh, "en": en}
+
+
 def layout_tables(data: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Zones and passages of layout data as tables."""
     zones = []
     for z in data.get("zones", []):
         x, y = (z.get("xy") or [0, 0])[:2]
-        zones.append({c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y")} | {"x": x, "y": y})
-    passages = [{c: p.get(c) for c in PASSAGE_COLUMNS} for p in data.get("passages", [])]
+        plain = {c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y", "name_zh", "name_en")}
+        zones.append(plain | _names(z) | {"x": x, "y": y})
+    passages = [
+        {c: p.get(c) for c in PASSAGE_COLUMNS if c not in ("name_zh", "name_en")} | _names(p)
+        for p in data.get("passages", [])
+    ]
     return pd.DataFrame(zones, columns=ZONE_COLUMNS), pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
 
 
@@ -66,7 +89,8 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
     out = {k: v for k, v in base.items() if k not in ("zones", "passages")}
     out["zones"] = []
     for row in zones.to_dict("records"):
-        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y")}
+        name = _name(row)
+        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y")} | {"name": name}
         zone = {k: v for k, v in zone.items() if v is not None and v != ""}
         for key in ("floor", "desks", "places", "tables", "seats", "max_persons", "security_posts"):
             if key in zone and float(zone[key]).is_integer():
@@ -77,7 +101,8 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
         out["zones"].append(zone)
     out["passages"] = []
     for row in passages.to_dict("records"):
-        passage = {k: _clean(v) for k, v in row.items()}
+        name = _name(row)
+        passage = {k: _clean(v) for k, v in row.items()} | {"name": name}
         passage = {k: v for k, v in passage.items() if v is not None and v != ""}
         if not passage.get("one_way"):
             passage.pop("one_way", None)
@@ -88,14 +113,14 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
     return out
 
 
-def validate_layout(data: dict, source: str = "layout") -> tuple[Layout | None, list[str]]:
-    """The layout, or the problems (one line each, as the CLI prints them)."""
+def validate_layout(data: dict, source: str = "layout", lang: Lang = "en") -> tuple[Layout | None, list[str]]:
+    """The layout, or the problems (one line each, as the CLI prints them, in ``lang``)."""
     from sim.io.files import parse
 
     try:
         return parse(Layout, data, None, source), []
     except InputError as exc:
-        return None, [p.render(source) for p in exc.problems]
+        return None, [p.render(source, lang) for p in exc.problems]
 
 
 def profile_table(data: dict) -> pd.DataFrame:
@@ -169,7 +194,11 @@ def scenario_with(data: dict, profile: pd.DataFrame | None = None, schedule: pd.
 
 
 def validate_scenario(
-    data: dict, layout: Layout | None, source: str = "scenario", base_path: str | None = None
+    data: dict,
+    layout: Layout | None,
+    source: str = "scenario",
+    base_path: str | None = None,
+    lang: Lang = "en",
 ) -> tuple[Scenario | None, list[str]]:
     """The scenario checked on its own and against the layout, or the problems."""
     from pathlib import Path
@@ -181,12 +210,12 @@ def validate_scenario(
             data = with_base(dict(data), Path(base_path))
         scenario = parse(Scenario, data, None, source)
     except InputError as exc:
-        return None, [p.render(source) for p in exc.problems]
+        return None, [p.render(source, lang) for p in exc.problems]
     problems = check_scenario(scenario)
     if layout is not None:
         problems += check_pair(layout, scenario)
     if problems:
-        return None, [p.render(source) for p in problems]
+        return None, [p.render(source, lang) for p in problems]
     return scenario, []
 
 

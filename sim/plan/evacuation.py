@@ -30,6 +30,17 @@ from sim.plan.settings import Resolved, RunSettings
 Occupants = Literal["peak", "design"] | Path | Mapping[str, float]
 
 
+def occupants_option(written: str | None) -> Occupants | None:
+    """What a user wrote for the occupants: ``peak``, ``design``, a file, or nothing (the default)."""
+    if written is None:
+        return None
+    if written == "peak":
+        return "peak"
+    if written == "design":
+        return "design"
+    return Path(written)
+
+
 def evacuation_settings(
     scenario: Scenario | None, replications: int, convention: str | None = None, speed: str | None = None
 ) -> Evacuation:

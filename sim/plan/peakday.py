@@ -114,8 +114,10 @@ def plan_tables(plan: PeakDayPlan) -> dict[str, pd.DataFrame]:
 def _context(
     layout: Layout, scenario: Scenario, staff: StaffPlan, evac: EvacuationReport
 ) -> runsheet.Context:
-    has_peaks = evac.peaks is not None and len(evac.peaks) > 0
-    peak_clock = scenario.clock_at(busiest_minute(evac.peaks["minute"])) if has_peaks else None
+    peaks = evac.peaks
+    peak_clock = (
+        scenario.clock_at(busiest_minute(peaks["minute"])) if peaks is not None and len(peaks) else None
+    )
     blocked = evac.n_minus_1.dropna(subset=["simulated_s"])
     worst = blocked.loc[blocked["simulated_s"].idxmax()] if not blocked.empty else None
     evacuation = None

@@ -17,6 +17,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,14 @@ def run_sweep(
 IN_FLIGHT = 3  # configurations queued on the workers at once: no idle worker between two of them
 
 
-def _pipelined(executor, todo: list[int], pairs: list, reps: int, seed: int, finish: Callable) -> None:
+def _pipelined(
+    executor: Executor,
+    todo: list[int],
+    pairs: list[tuple[Layout, Scenario]],
+    reps: int,
+    seed: int,
+    finish: Callable[[int, Results], None],
+) -> None:
     """Run configurations with the next ones already queued, finishing them in order."""
     pending: collections.deque = collections.deque()
     queue = iter(todo)
@@ -173,7 +181,8 @@ def _pipelined(executor, todo: list[int], pairs: list, reps: int, seed: int, fin
     def submit_next() -> None:
         i = next(queue, None)
         if i is not None:
-            pending.append((i, submit_replications(executor, summarise_day, *pairs[i], reps, seed)))
+            layout, scenario = pairs[i]
+            pending.append((i, submit_replications(executor, summarise_day, layout, scenario, reps, seed)))
 
     try:
         for _ in range(IN_FLIGHT):
@@ -182,7 +191,8 @@ def _pipelined(executor, todo: list[int], pairs: list, reps: int, seed: int, fin
             i, futures = pending.popleft()
             days = gather(futures)
             submit_next()  # keep the workers fed while this one is aggregated and kept
-            finish(i, aggregate(days, *pairs[i], seed))
+            layout, scenario = pairs[i]
+            finish(i, aggregate(days, layout, scenario, seed))
     finally:
         for _, futures in pending:  # interrupted: queued work is dropped, not run
             for future in futures:

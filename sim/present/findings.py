@@ -78,4 +78,4 @@ def shortfall_text(shortfall: Shortfall, lang: Lang) -> str:
 
 def occupants_text(source: OccupantSource, lang: Lang) -> str:
     """Where an evacuation's occupants come from, in words."""
-    return source_text(source, lang)
+    return source_text(source, lang, in_one_language=True)

@@ -8,6 +8,7 @@ people's tables (display names, the reader's language).
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
@@ -39,8 +40,8 @@ def _environment() -> Environment:
 
 
 def _table(
-    frame: pd.DataFrame, numeric: set[int] = frozenset(), short: list[list[int]] | None = None
-) -> dict:  # type: ignore[assignment]
+    frame: pd.DataFrame, numeric: Collection[int] = frozenset(), short: list[list[int]] | None = None
+) -> dict:
     """A people's table as the template takes it: headers, rows of cells, right-aligned columns."""
     rows = [
         {"cells": list(r), "short": (short or [[]] * len(frame))[i]}
@@ -132,14 +133,15 @@ def render_html(plan: PeakDayPlan, lang: Lang = "zh", images: dict[str, str] | N
     context = {
         "html_lang": "zh-CN" if lang == "zh" else "en", "title": text("report.title", lang),
         "t": {key: text(f"report.{key}", lang) for key in SECTIONS},
-        "scenario_name": s.name, "layout_name": plan.layout.name,
-        "scenario_description": s.description or "–", "layout_description": plan.layout.description or "–",
+        "scenario_name": s.name[lang], "layout_name": plan.layout.name[lang],
+        "scenario_description": s.description[lang] if s.description else "–",
+        "layout_description": plan.layout.description[lang] if plan.layout.description else "–",
         **_staffing(plan, lang), **_evacuation(plan, lang),
         "congestion_summary": text("report.cong_summary", lang, n=len(severe)), "flags": _table(flags, {4, 5}),
         "sheet": _sheet(plan, lang), "actions": _table(action_table(plan, lang)),
         "figures": [{"png": images[k], "caption": text(f"report.{c}", lang)} for k, c in captions.items() if k in images],
         "method": method,
-        "generated": text("report.generated", lang, scenario=s.name, layout=plan.layout.name,
+        "generated": text("report.generated", lang, scenario=s.name[lang], layout=plan.layout.name[lang],
                           reps=plan.results.replications, seed=plan.results.seed, elapsed=plan.elapsed_s),
     }  # fmt: skip
     return _environment().get_template("report.html.j2").render(**context)

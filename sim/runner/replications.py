@@ -82,9 +82,9 @@ def map_replications(
         return out
     results: dict[int, Any] = {}
     with process_pool(workers) as pool:
-        futures = {pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in reps}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
+        rep_of = {pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in reps}
+        for future in as_completed(rep_of):
+            results[rep_of[future]] = future.result()
             if progress:
                 progress(len(results), replications)
     return [results[rep] for rep in reps]

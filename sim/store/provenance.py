@@ -11,6 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from sim.model.names import Names
+
 
 @cache
 def code_version() -> str:
@@ -19,7 +23,7 @@ def code_version() -> str:
         version = importlib.metadata.version("anchang")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the checkout: sim/store/provenance.py
     if not (root / ".git").exists():
         return version
     try:
@@ -60,7 +64,7 @@ def input_of(kind: str, data: Any, file: str | Path | None = None) -> Input:
     from sim.io.yamltext import to_yaml
 
     text = to_yaml(data)
-    name = data.get("name") if isinstance(data, dict) else None
+    name = _name(data.get("name")) if isinstance(data, dict) else None
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return Input(kind, name, None if file is None else str(file), text, digest)
 
@@ -78,3 +82,13 @@ def inputs_of(scenario_file: str | Path | None, layout_file: str | Path | None =
     if layout_file is not None:
         found.append(input_of("layout", file_data(layout_file), Path(layout_file).resolve()))
     return found
+
+
+def _name(value: Any) -> str | None:
+    """A file's name as one text: both languages' when it has one per language."""
+    if value is None:
+        return None
+    try:
+        return str(Names.model_validate(value))
+    except ValidationError:
+        return str(value)

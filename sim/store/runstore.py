@@ -12,8 +12,8 @@ recording) holds:
 
 Event logs go beside it, one Parquet file per run: ``results/runs_logs/<run_id>.parquet``.
 
-DuckDB lets one process at a time hold the file, and a second cannot even read it
-(research/ecosystem.md §6). So every access opens the file, does its work in one transaction and
+DuckDB lets one process at a time hold the file, and a second cannot even read it (DuckDB's
+concurrency documentation: one process may write, or several read only). So every access opens the file, does its work in one transaction and
 closes; a process that finds the file locked retries for up to ``ANCHANG_STORE_WAIT`` seconds
 (60) and then says so. Only the driver writes, never the workers.
 """

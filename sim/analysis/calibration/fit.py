@@ -17,7 +17,7 @@ class Fit:
 
     dist: str
     mean_min: float
-    cv: float | None
+    cv: float
     n: int
     aic: dict[str, float]
     ks_p: float | None = None
@@ -49,7 +49,7 @@ def fit_dwell(minutes: np.ndarray) -> Fit | None:
     aic = {name: value for name, value in aic.items() if math.isfinite(value)}
     if not aic:
         return None
-    best = min(aic, key=aic.get)
+    best = min(aic, key=lambda name: aic[name])
     dist = candidates[best][0]
     p = stats.kstest(x, dist.cdf).pvalue
     return Fit(best, float(dist.mean()), float(dist.std() / dist.mean()), len(x), aic, float(p))
@@ -83,15 +83,15 @@ def fit_patience(waits_min: np.ndarray, left: np.ndarray) -> Fit | None:
             dist = family(*params)
             return -float(dist.logpdf(t[event]).sum() + dist.logsf(t[~event]).sum())
 
-        best = optimize.minimize(
+        found = optimize.minimize(
             minus_ll, starts[name], method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8}
         )
-        fits[name] = (family(*best.x), 2)
+        fits[name] = (family(*found.x), 2)
     aic = {
         name: 2 * k - 2 * float(dist.logpdf(t[event]).sum() + dist.logsf(t[~event]).sum())
         for name, (dist, k) in fits.items()
     }
-    best = min(aic, key=aic.get)
+    best = min(aic, key=lambda name: aic[name])
     dist = fits[best][0]
     return Fit(
         best, float(dist.mean()), float(dist.std() / dist.mean()), len(t), aic, None, int((~event).sum())

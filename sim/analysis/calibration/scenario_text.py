@@ -10,13 +10,17 @@ import pandas as pd
 from sim.analysis.calibration.estimate import Calibration
 from sim.analysis.calibration.fit import Fit
 from sim.io.yamltext import to_yaml
+from sim.model.names import Names
 
 
-def scenario_text(cal: Calibration, base: dict[str, Any], layout: str, source: str, dropped: int) -> str:
+def scenario_text(
+    cal: Calibration, base: dict[str, Any], layout: str | None, source: str, dropped: int
+) -> str:
     """The calibrated scenario as YAML, with a comment on every estimated number.
 
     ``base`` is the base scenario's data (its ``based_on`` merged); what the log cannot tell
-    (layout, guides, desks, targets, registration) comes from it, and says so.
+    (layout, guides, desks, targets, registration) comes from it, and says so. Without a
+    ``layout`` the scenario names none (it is then given with ``--layout``).
     """
 
     def dump(key: str, value: Any) -> str:
@@ -28,8 +32,8 @@ def scenario_text(cal: Calibration, base: dict[str, Any], layout: str, source: s
         f"{len(cal.days)} {cal.day_type} day(s), {dropped} row(s) dropped (see the calibration report).",
         "# Demand, stage probabilities and dwells, and patience come from the log, each with its source;",
         "# everything else is the base scenario's.",
-        dump("name", f"{base.get('name', 'scenario')} — calibrated ({cal.day_type})").rstrip(),
-        dump("layout", layout).rstrip(),
+        dump("name", _calibrated_name(base.get("name", "scenario"), cal.day_type)).rstrip(),
+        *([dump("layout", layout).rstrip()] if layout is not None else []),
     ]
     for key, value in base.items():
         if key in ("name", "layout", "based_on", "description"):
@@ -43,6 +47,12 @@ def scenario_text(cal: Calibration, base: dict[str, Any], layout: str, source: s
         else:
             lines.append(dump(key, value).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _calibrated_name(name: Any, day_type: str) -> dict[str, str]:
+    """The base scenario's name, marked as calibrated, in each language."""
+    base = Names.model_validate(name)
+    return {"zh": f"{base.zh}（按登记表校准，{day_type}）", "en": f"{base.en} — calibrated ({day_type})"}
 
 
 def _demand_lines(cal: Calibration, demand: dict, mean: float, low: float, high: float) -> list[str]:

@@ -24,7 +24,8 @@ def synthetic_log(
     layout: Layout, scenario: Scenario, days: int, seed: int, first_date: str = "2026-09-01"
 ) -> pd.DataFrame:
     """A visitor log simulated from a known scenario: ``days`` weekdays from ``first_date``."""
-    dates, day = [], dt.date.fromisoformat(first_date)
+    dates: list[str] = []
+    day = dt.date.fromisoformat(first_date)
     while len(dates) < days:
         if day.weekday() < 5:
             dates.append(day.isoformat())

@@ -161,7 +161,7 @@ def describe(flag: Any, lang: Lang = "en", name: Callable[[str], str] = str) -> 
 
     ``flag`` is a row of the flag table (a mapping or a named tuple).
     """
-    get = flag.get if isinstance(flag, dict) else lambda key: getattr(flag, key)
+    get: Callable[[str], Any] = flag.__getitem__ if isinstance(flag, dict) else lambda key: getattr(flag, key)
     kind = FlagKind(get(KIND))
     params: dict[str, Any] = {}
     if kind == FlagKind.DENSITY:

@@ -110,7 +110,7 @@ def static_route_check(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     for zone in _last_zones(layout, scenario):  # and out, by the nearest exit (as the engine walks)
         reachable = [e for e in exits if e in routes[zone]]
         if reachable:
-            moves.add((zone, min(reachable, key=lambda e, z=zone: _route_s(layout, routes[z][e], scenario))))
+            moves.add((zone, min(reachable, key=lambda e: _route_s(layout, routes[zone][e], scenario))))
     uses: dict[Move, set[Move]] = {}
     for a, b in sorted(moves):
         for u, v in itertools.pairwise(routes[a].get(b, [])):

@@ -11,7 +11,7 @@ from every zone (walking plus the queue already at each passage on the way) is r
 ``REFRESH_S`` seconds of evacuation time, as occupants see and hear the crowd around them.
 
 A passage (door, corridor, stair) is a flow-limited server: people pass its entry one at a time,
-first come first served, at its capacity Fs,max × effective width (research/evacuation.md §1).
+first come first served, at its capacity Fs,max × effective width (SFPE Handbook 5th ed. ch. 59).
 Crossing it takes L / S, with S falling with the density on the passage at that moment (SFPE
 S = k(1 − 0.266 D), or Weidmann). A zone holds at most 3.8 p/m² (SFPE: movement stops), or its
 initial occupants if more; people wait where they are for room in a full zone.
@@ -27,6 +27,7 @@ import heapq
 import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -73,7 +74,7 @@ def egress_network(
     """Prepare ``layout`` for egress with ``blocked`` exits closed (``widths`` override by passage id)."""
     widths = widths or {}
     exits = frozenset(z.id for z in layout.zones if z.kind in SAFE_KINDS and z.id not in blocked)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for u, v, p, element in escape_directions(layout, blocked):
         width = effective_width(widths.get(p.pid, p.width_m), element.split("_")[0], convention)
         if width <= 0:
@@ -128,106 +129,134 @@ def simulate_egress(
     trapped = sorted(z for z, n in occupants.items() if n > 0 and z not in net.to_exit_s)
     if trapped:
         raise NoEscapeRoute(trapped)
-    home, heap = [], []
-    count: dict[str, float] = defaultdict(float)
-    hold = dict(net.hold)
-    for zone, n in occupants.items():
-        hold[zone] = max(hold.get(zone, math.inf), n)
-        count[zone] += n
-        for t in premovement_s[zone][:n]:
-            heapq.heappush(heap, (float(t), len(home), "ready", len(home), zone))
-            home.append(zone)
-    free_at: dict[str, float] = defaultdict(float)  # passage → when its entry is next free
-    on_passage: dict[str, int] = defaultdict(int)
-    waiting: dict[str, deque] = defaultdict(deque)  # zone → agents waiting for room in it
-    started = [math.nan] * len(home)
-    left_home = [False] * len(home)
-    visited = [{zone} for zone in home]
-    out: dict[str, list[float]] = {e: [] for e in net.exits}
-    zone_clear: dict[str, float] = {z: 0.0 for z, n in occupants.items() if n > 0}
-    stats: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    longest = 0.0
-    seq = len(home)
-    walk = {m.pid: m.length_m / free_speed(m.element, net.model) for ms in net.moves.values() for m in ms}
-    pending: dict[str, int] = defaultdict(int)  # passage → people whose plan still crosses it
-    plans: list[list[str]] = [[] for _ in home]
-    eta, onward, refreshed = dict(net.to_exit_s), {}, -math.inf
+    return _Evacuation(net, occupants, premovement_s).run()
 
-    def delay(move: Move, now: float) -> float:
-        return max(free_at[move.pid] - now, pending[move.pid] / move.rate, 0.0)
 
-    def decide(now: float, agent: int, at: str, force: bool = False) -> None:
-        nonlocal seq, eta, onward, refreshed
-        if now >= refreshed + REFRESH_S:
-            eta, onward = _time_to_exit(net, walk, delay, now)
-            refreshed = now
+class _Evacuation:
+    """One evacuation's state: agents, the event heap, passages' next free times, zones' counts."""
+
+    def __init__(self, net: EgressNetwork, occupants: dict[str, int], premovement_s: dict[str, np.ndarray]):
+        self.net = net
+        self.home: list[str] = []  # each agent's starting zone
+        self.heap: list[tuple[float, int, str, int, Any]] = []  # (time, seq, what, agent, where)
+        self.count: dict[str, float] = defaultdict(float)
+        self.hold = dict(net.hold)
+        for zone, n in occupants.items():
+            self.hold[zone] = max(self.hold.get(zone, math.inf), n)
+            self.count[zone] += n
+            for t in premovement_s[zone][:n]:
+                heapq.heappush(self.heap, (float(t), len(self.home), "ready", len(self.home), zone))
+                self.home.append(zone)
+        agents = len(self.home)
+        self.free_at: dict[str, float] = defaultdict(float)  # passage → when its entry is next free
+        self.on_passage: dict[str, int] = defaultdict(int)
+        self.waiting: dict[str, deque] = defaultdict(deque)  # zone → agents waiting for room in it
+        self.started = [math.nan] * agents
+        self.left_home = [False] * agents
+        self.visited = [{zone} for zone in self.home]
+        self.out: dict[str, list[float]] = {e: [] for e in net.exits}
+        self.zone_clear: dict[str, float] = {z: 0.0 for z, n in occupants.items() if n > 0}
+        self.stats: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        self.longest = 0.0
+        self.seq = agents
+        self.walk = {
+            m.pid: m.length_m / free_speed(m.element, net.model) for ms in net.moves.values() for m in ms
+        }
+        self.pending: dict[str, int] = defaultdict(int)  # passage → people whose plan still crosses it
+        self.plans: list[list[str]] = [[] for _ in self.home]
+        self.eta: dict[str, float] = dict(net.to_exit_s)
+        self.onward: dict[str, Move] = {}
+        self.refreshed = -math.inf
+
+    def delay(self, move: Move, now: float) -> float:
+        """The expected wait at a passage's entry: its queue, or all who plan to cross it."""
+        return max(self.free_at[move.pid] - now, self.pending[move.pid] / move.rate, 0.0)
+
+    def decide(self, now: float, agent: int, at: str, force: bool = False) -> None:
+        """The agent at zone ``at`` picks its way out and queues at that passage (or waits for room)."""
+        if now >= self.refreshed + REFRESH_S:
+            self.eta, self.onward = _time_to_exit(self.net, self.walk, self.delay, now)
+            self.refreshed = now
+        plans, pending, eta, walk = self.plans, self.pending, self.eta, self.walk
         for pid in plans[agent]:
             pending[pid] -= 1
-        options = [m for m in net.moves[at] if m.to not in visited[agent]] or net.moves[at]
-        best = min(options, key=lambda m: walk[m.pid] + delay(m, now) + eta[m.to])
-        plans[agent] = [best.pid, *_route(onward, best.to, net.exits)]
+        moves = self.net.moves[at]
+        options = [m for m in moves if m.to not in self.visited[agent]] or moves
+        best = min(options, key=lambda m: walk[m.pid] + self.delay(m, now) + eta[m.to])
+        plans[agent] = [best.pid, *_route(self.onward, best.to, self.net.exits)]
         for pid in plans[agent]:
             pending[pid] += 1
-        if count[best.to] + 1 > hold.get(best.to, math.inf) and not force:
-            waiting[best.to].append((agent, at))
+        if self.count[best.to] + 1 > self.hold.get(best.to, math.inf) and not force:
+            self.waiting[best.to].append((agent, at))
             return
         pending[best.pid] -= 1
         plans[agent].pop(0)
-        visited[agent].add(best.to)
-        count[best.to] += 1
-        start = max(now, free_at[best.pid])
-        free_at[best.pid] = start + 1.0 / best.rate
-        s = stats[best.pid]
+        self.visited[agent].add(best.to)
+        self.count[best.to] += 1
+        start = max(now, self.free_at[best.pid])
+        self.free_at[best.pid] = start + 1.0 / best.rate
+        s = self.stats[best.pid]
         s[0] += 1
         s[1] = max(s[1], start - now)
         s[2] += start - now
-        seq += 1
-        heapq.heappush(heap, (start, seq, "depart", agent, (at, best)))
+        self.seq += 1
+        heapq.heappush(self.heap, (start, self.seq, "depart", agent, (at, best)))
 
-    now = 0.0
-    while heap or any(waiting.values()):
-        if not heap:  # people wait on each other for room: squeeze the first waiter in
-            zone = next(z for z, q in waiting.items() if q)
-            waiter, waiter_at = waiting[zone].popleft()
-            decide(now, waiter, waiter_at, force=True)
-            continue
-        now, _, kind, agent, where = heapq.heappop(heap)
-        if kind == "ready":
-            started[agent] = now
-            decide(now, agent, where)
-        elif kind == "depart":
-            at, move = where
-            count[at] -= 1
-            if not left_home[agent]:
-                left_home[agent] = True
-                zone_clear[at] = max(zone_clear[at], now)
-            on_passage[move.pid] += 1
-            area = move.length_m * max(move.width_m, 0.1)
-            density = on_passage[move.pid] / area if area > 0 else 0.0
-            crossing = move.length_m / crowd_speed(density, move.element, net.model) if move.length_m else 0.0
-            seq += 1
-            heapq.heappush(heap, (now + crossing, seq, "arrive", agent, move))
-            queue = waiting[at]
-            while queue and count[at] + 1 <= hold[at]:
-                waiter, waiter_at = queue.popleft()
-                decide(now, waiter, waiter_at)
+    def depart(self, now: float, agent: int, at: str, move: Move) -> None:
+        """The agent steps onto the passage: it crosses at the speed of the crowd on it."""
+        self.count[at] -= 1
+        if not self.left_home[agent]:
+            self.left_home[agent] = True
+            self.zone_clear[at] = max(self.zone_clear[at], now)
+        self.on_passage[move.pid] += 1
+        area = move.length_m * max(move.width_m, 0.1)
+        density = self.on_passage[move.pid] / area if area > 0 else 0.0
+        model = self.net.model
+        crossing = move.length_m / crowd_speed(density, move.element, model) if move.length_m else 0.0
+        self.seq += 1
+        heapq.heappush(self.heap, (now + crossing, self.seq, "arrive", agent, move))
+        queue = self.waiting[at]
+        while queue and self.count[at] + 1 <= self.hold[at]:
+            waiter, waiter_at = queue.popleft()
+            self.decide(now, waiter, waiter_at)
+
+    def arrive(self, now: float, agent: int, move: Move) -> None:
+        """The agent is across: out, if the passage ends at an exit, else on its way again."""
+        self.on_passage[move.pid] -= 1
+        if move.to in self.net.exits:
+            self.count[move.to] -= 1
+            self.out[move.to].append(now)
+            self.longest = max(self.longest, now - self.started[agent])
         else:
-            on_passage[where.pid] -= 1
-            if where.to in net.exits:
-                count[where.to] -= 1
-                out[where.to].append(now)
-                longest = max(longest, now - started[agent])
+            self.decide(now, agent, move.to)
+
+    def run(self) -> EgressRun:
+        """Events in time order until everyone is out."""
+        now = 0.0
+        heap, waiting = self.heap, self.waiting
+        while heap or any(waiting.values()):
+            if not heap:  # people wait on each other for room: squeeze the first waiter in
+                zone = next(z for z, q in waiting.items() if q)
+                waiter, waiter_at = waiting[zone].popleft()
+                self.decide(now, waiter, waiter_at, force=True)
+                continue
+            now, _, kind, agent, where = heapq.heappop(heap)
+            if kind == "ready":
+                self.started[agent] = now
+                self.decide(now, agent, where)
+            elif kind == "depart":
+                self.depart(now, agent, *where)
             else:
-                decide(now, agent, where.to)
-    times = {e: np.sort(np.asarray(v, dtype=float)) for e, v in out.items()}
-    every = [t for v in times.values() for t in v]
-    return EgressRun(
-        clearance_s=max(every, default=0.0),
-        exit_times=times,
-        zone_clear_s=zone_clear,
-        waits={pid: (int(n), w, total) for pid, (n, w, total) in stats.items()},
-        longest_movement_s=longest,
-    )
+                self.arrive(now, agent, where)
+        times = {e: np.sort(np.asarray(v, dtype=float)) for e, v in self.out.items()}
+        every = [t for v in times.values() for t in v]
+        return EgressRun(
+            clearance_s=max(every, default=0.0),
+            exit_times=times,
+            zone_clear_s=self.zone_clear,
+            waits={pid: (int(n), w, total) for pid, (n, w, total) in self.stats.items()},
+            longest_movement_s=self.longest,
+        )
 
 
 def _time_to_exit(net: EgressNetwork, walk: dict[str, float], delay, now: float):
@@ -253,7 +282,7 @@ def _time_to_exit(net: EgressNetwork, walk: dict[str, float], delay, now: float)
 
 def _route(onward: dict[str, Move], zone: str, exits: frozenset[str]) -> list[str]:
     """Passages from ``zone`` to an exit along the current quickest way."""
-    route = []
+    route: list[str] = []
     while zone not in exits and zone in onward and len(route) < len(onward):
         route.append(onward[zone].pid)
         zone = onward[zone].to

@@ -1,4 +1,4 @@
-"""SFPE hydraulic egress relations and the IMO tables (research/evacuation.md §1).
+"""SFPE hydraulic egress relations and the IMO tables.
 
 Speed falls linearly with density, S = k(1 − a·D) with a = 0.266 m²/p, between 0.54 and 3.8 p/m²
 (free speed 0.85k below, no movement above); specific flow Fs = S·D; an element passes N people in

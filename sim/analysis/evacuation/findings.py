@@ -1,13 +1,13 @@
 """Evacuation of a layout at its busiest: who is where, three clearance methods, and the findings.
 
-Methods (research/evacuation.md):
-- *hydraulic* (SFPE / IMO simplified, §1): each zone's people follow the quickest escape route;
+Methods:
+- *hydraulic* (SFPE Handbook 5th ed. ch. 59; IMO MSC.1/Circ.1238 simplified analysis): each zone's people follow the quickest escape route;
   element by element, walking time L/S and flow time N/Fc. An element passes its own zone's
   people at Fs,max × effective width and what flows in from upstream no faster than it arrives;
   what it adds to the arrivals is its queue. S follows the specific flow (IMO Table 1.3), or the
   crowd's own density when too few people pass to form a steady stream. A route takes
   pre-movement + Σ walking + the longest flow time on it.
-- *lower bound* (§7): the quickest evacuation the capacities allow, a time-expanded max flow with
+- *lower bound* (EVACNET4's time-expanded network): the quickest evacuation the capacities allow, a time-expanded max flow with
   the code flow capacities and the fastest walking speed any method here uses; nobody can beat it.
 - *simulated* (``sim.egress``): occupants as agents with pre-movement times, route choice by
   distance and queue, passages as flow-limited servers and speed falling with density.
@@ -32,6 +32,7 @@ from sim.analysis.evacuation.network import NoEscapeRoute, open_exits
 from sim.analysis.evacuation.occupants import OccupantSource, check_occupants
 from sim.analysis.evacuation.simulated import Simulated, premovement_draws, simulated
 from sim.model.layout import Layout
+from sim.model.names import Names
 from sim.model.settings import Evacuation
 
 WIDENINGS_M = (0.3, 0.6)
@@ -54,7 +55,7 @@ def premovement_design_s(settings: Evacuation, q: float = 0.99) -> float:
 class EvacuationReport:
     """Everything ``anchang evac`` reports."""
 
-    layout: str
+    layout: Names  # the layout's name
     occupants: dict[str, int]
     occupants_source: OccupantSource
     settings: Evacuation

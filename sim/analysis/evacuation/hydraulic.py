@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 import networkx as nx
 import numpy as np
@@ -25,7 +27,7 @@ def _escape_graph(
     layout: Layout, blocked: frozenset[str], convention: str, widths: dict[str, float]
 ) -> nx.DiGraph:
     """Directed passages usable in an evacuation, with their element, effective width and walk."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(z.id for z in layout.zones)
     for u, v, p, element in escape_directions(layout, blocked):
         clear = widths.get(p.pid, p.width_m)
@@ -60,7 +62,7 @@ TIE_S = 1.0
 
 def hydraulic(
     layout: Layout,
-    occupants: dict[str, float],
+    occupants: Mapping[str, float],
     premovement_s: float = 0.0,
     convention: str = "imo",
     blocked: frozenset[str] = frozenset(),
@@ -78,47 +80,16 @@ def hydraulic(
     exits = open_exits(layout, blocked)
     reach = sorted(set(exits) & set(graph))  # sorted: a set of ids iterates in a per-process order
     rev = graph.reverse(copy=False)
-    dist, tree = nx.multi_source_dijkstra(rev, reach, weight="walk_s") if reach else ({}, {})
+    found = nx.multi_source_dijkstra(rev, reach, weight="walk_s") if reach else ({}, {})
+    dist, tree = cast(tuple[dict[str, float], dict[str, list[str]]], found)  # no target: both maps
     people = {z: n for z, n in occupants.items() if n > 0}
     trapped = [z for z in people if z not in dist]
     if trapped:
         raise NoEscapeRoute(trapped)
     ways = _ways_out(graph, dist, tree, exits)
-    carried = dict.fromkeys(dist, 0.0)
-    rows: dict[tuple[str, str], dict] = {}
-    for u in sorted((z for z in dist if z not in exits), key=lambda z: (-dist[z], -len(tree[z]))):
-        feeders = [r for (a, b), r in rows.items() if b == u]
-        carried[u] += people.get(u, 0.0)
-        if carried[u] <= 0:
-            continue
-        # The zone's own people are at its ways out at once; feeders arrive over their flow times.
-        arriving_s = max((f["flow_s"] for f in feeders), default=0.0)
-        for v, share in ways[u]:
-            rows[u, v] = _element(
-                graph.edges[u, v], u, v, carried[u] * share, arriving_s, people.get(u, 0) > 0
-            )
-            carried[v] += carried[u] * share
+    rows = _element_rows(graph, dist, tree, ways, exits, people)
     elements = pd.DataFrame(list(rows.values()))
-    routes, pieces = [], []
-    for zone, n in people.items():
-        paths = _paths(ways, zone, exits)
-        timed = []
-        for path, share in paths:
-            chain = [rows[a, b] for a, b in pairwise(path)]
-            walk = sum(r["walk_s"] for r in chain)
-            slowest = max(chain, key=lambda r: r["flow_s"])
-            timed.append((walk + slowest["flow_s"], walk, slowest, chain, share, path[-1]))
-            pieces.append((n * share, premovement_s + walk, premovement_s + walk + slowest["flow_s"]))
-        movement, walk, slowest, chain, _, _ = max(timed, key=lambda x: x[0])
-        routes.append(
-            {
-                "zone": zone, "persons": n,
-                "exit": ", ".join(f"{e} {sum(t[4] for t in timed if t[5] == e):.0%}" for e in
-                                  sorted({t[5] for t in timed})),
-                "route": " → ".join(r["element"] for r in chain), "walk_s": walk, "flow_s": slowest["flow_s"],
-                "governing": slowest["element"], "movement_s": movement, "total_s": premovement_s + movement,
-            }
-        )  # fmt: skip
+    routes, pieces = _route_rows(rows, ways, people, exits, premovement_s)
     routes_df = pd.DataFrame(routes)
     if routes_df.empty:
         return Hydraulic(0.0, premovement_s, 0.0, elements, routes_df, pd.DataFrame(), _curve([], 0.0))
@@ -139,6 +110,62 @@ def hydraulic(
         by_exit,
         _curve(pieces, movement),
     )
+
+
+def _element_rows(
+    graph: nx.DiGraph,
+    dist: dict[str, float],
+    tree: dict[str, list[str]],
+    ways: dict[str, list],
+    exits: frozenset[str],
+    people: dict[str, float],
+) -> dict[tuple[str, str], dict]:
+    """Each element used, from the zones farthest out inwards: who it carries and how long they take."""
+    carried = dict.fromkeys(dist, 0.0)
+    rows: dict[tuple[str, str], dict] = {}
+    for u in sorted((z for z in dist if z not in exits), key=lambda z: (-dist[z], -len(tree[z]))):
+        feeders = [r for (a, b), r in rows.items() if b == u]
+        carried[u] += people.get(u, 0.0)
+        if carried[u] <= 0:
+            continue
+        # The zone's own people are at its ways out at once; feeders arrive over their flow times.
+        arriving_s = max((f["flow_s"] for f in feeders), default=0.0)
+        for v, share in ways[u]:
+            rows[u, v] = _element(
+                graph.edges[u, v], u, v, carried[u] * share, arriving_s, people.get(u, 0) > 0
+            )
+            carried[v] += carried[u] * share
+    return rows
+
+
+def _route_rows(
+    rows: dict[tuple[str, str], dict],
+    ways: dict[str, list],
+    people: dict[str, float],
+    exits: frozenset[str],
+    premovement_s: float,
+) -> tuple[list[dict], list[tuple[float, float, float]]]:
+    """One row per occupied zone (its slowest way out), and the pieces of the N–t curve."""
+    routes, pieces = [], []
+    for zone, n in people.items():
+        timed = []
+        for path, share in _paths(ways, zone, exits):
+            chain = [rows[a, b] for a, b in pairwise(path)]
+            walk = sum(r["walk_s"] for r in chain)
+            slowest = max(chain, key=lambda r: r["flow_s"])
+            timed.append((walk + slowest["flow_s"], walk, slowest, chain, share, path[-1]))
+            pieces.append((n * share, premovement_s + walk, premovement_s + walk + slowest["flow_s"]))
+        movement, walk, slowest, chain, _, _ = max(timed, key=lambda x: x[0])
+        routes.append(
+            {
+                "zone": zone, "persons": n,
+                "exit": ", ".join(f"{e} {sum(t[4] for t in timed if t[5] == e):.0%}" for e in
+                                  sorted({t[5] for t in timed})),
+                "route": " → ".join(r["element"] for r in chain), "walk_s": walk, "flow_s": slowest["flow_s"],
+                "governing": slowest["element"], "movement_s": movement, "total_s": premovement_s + movement,
+            }
+        )  # fmt: skip
+    return routes, pieces
 
 
 def _ways_out(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from sim.model.layout import SAFE_KINDS, Layout
 
 def flow_network(
     layout: Layout,
-    occupants: dict[str, float],
+    occupants: Mapping[str, float],
     period_s: float = 5.0,
     blocked: frozenset[str] = frozenset(),
     widths: dict[str, float] | None = None,
@@ -52,7 +53,7 @@ def flow_network(
 
 def lower_bound_s(
     layout: Layout,
-    occupants: dict[str, float],
+    occupants: Mapping[str, float],
     period_s: float = 5.0,
     blocked: frozenset[str] = frozenset(),
     widths: dict[str, float] | None = None,
@@ -66,7 +67,7 @@ def lower_bound_s(
 
 
 def lower_bound_curve(
-    layout: Layout, occupants: dict[str, float], period_s: float, periods: int
+    layout: Layout, occupants: Mapping[str, float], period_s: float, periods: int
 ) -> pd.DataFrame:
     """People still inside at the end of each period on a quickest evacuation."""
     net = flow_network(layout, occupants, period_s)

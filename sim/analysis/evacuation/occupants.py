@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,6 +14,7 @@ from sim.metrics.grid import day_grid, places
 from sim.metrics.occupancy import occupancy_grid
 from sim.model.eventlog import passage_key
 from sim.model.layout import SAFE_KINDS, Layout
+from sim.model.names import Names
 from sim.model.scenario import Scenario
 from sim.runner.replications import map_replications
 
@@ -25,18 +27,20 @@ class OccupantSource:
 
     kind: Literal["peak", "design", "file", "given"]
     days: int | None = None  # peak: simulated days
-    scenario: str | None = None  # peak: the scenario's name
+    scenario: Names | None = None  # peak: the scenario's name
     file: str | None = None  # file: the occupants CSV
 
 
-def check_occupants(layout: Layout, occupants: dict[str, float], source: str = "occupants") -> dict[str, int]:
+def check_occupants(
+    layout: Layout, occupants: Mapping[str, float], source: str = "occupants"
+) -> dict[str, int]:
     """Whole persons per zone (rounded up), or an ``InputError`` naming every impossible entry."""
     problems = []
     for zone_id, persons in occupants.items():
         where = f"{source}: {zone_id}"
         zone = layout.zone.get(zone_id)
         if zone is None:
-            problems.append(problem(where, "occupants_no_zone", layout=repr(layout.name)))
+            problems.append(problem(where, "occupants_no_zone", layout=repr(str(layout.name))))
         elif not isinstance(persons, int | float) or not math.isfinite(persons) or persons < 0:
             problems.append(problem(where, "occupants_negative", value=repr(persons)))
         elif zone.kind in SAFE_KINDS and persons > 0:

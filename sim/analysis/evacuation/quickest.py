@@ -2,8 +2,8 @@
 
 Zones hold people (at most their capacity), passages carry at most so many people per period and
 take whole periods to cross, exits absorb everyone. The largest number out by period T is a max
-flow in the time-expanded network (Ford & Fulkerson 1958; EVACNET4, Kisko, Francis & Nobel 1998;
-construction in research/evacuation.md §7), solved by SciPy's Dinic max flow on integer
+flow in the time-expanded network (Ford & Fulkerson 1958; EVACNET4, Kisko, Francis & Nobel 1998,
+which expands each zone into in/out copies per period with hold-over arcs), solved by SciPy's Dinic max flow on integer
 capacities (thousandths of a person, rounded up). People split over routes perfectly, use every
 capacity from t = 0 and never hesitate, so no real or simulated evacuation with the same
 capacities can finish earlier.
@@ -12,11 +12,12 @@ capacities can finish earlier.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from sim.analysis.evacuation.network import NoEscapeRoute
@@ -29,7 +30,7 @@ class FlowNetwork:
 
     initial: dict[str, float]  # zone → people at t = 0
     capacity: dict[str, float]  # zone → most people it can hold (math.inf: no limit)
-    arcs: list[tuple[str, str, float, int]]  # (from, to, people per period, periods to cross)
+    arcs: Sequence[tuple[str, str, float, int]]  # (from, to, people per period, periods to cross)
     exits: frozenset[str] = field(default_factory=frozenset)
     lindo: bool = False  # LINDO's convention: an arc with lead time τ costs τ + 1 periods
 
@@ -52,7 +53,7 @@ def _units(value: float) -> int:
     return UNBOUNDED if math.isinf(value) else min(UNBOUNDED, math.ceil(value * SCALE - 1e-6))
 
 
-def expanded(net: FlowNetwork, periods: int) -> tuple[csr_matrix, int, int, dict]:
+def expanded(net: FlowNetwork, periods: int) -> tuple[csr_array, int, int, dict]:
     """The time-expanded network for a horizon of ``periods`` as a sparse capacity matrix.
 
     Node ``2·(t·Z + z)`` is zone z's entry at period t, the next one its exit side; the last two
@@ -90,7 +91,7 @@ def expanded(net: FlowNetwork, periods: int) -> tuple[csr_matrix, int, int, dict
             2 * (start * n_zones + index[u]) + 1, 2 * ((start + lag) * n_zones + index[v]), _units(per_period)
         )
     size = sink + 1
-    matrix = coo_matrix(
+    matrix = coo_array(
         (np.concatenate(caps).astype(np.int64), (np.concatenate(rows), np.concatenate(cols))),
         shape=(size, size),
     ).tocsr()  # parallel arcs add up, as their capacities do

@@ -1,4 +1,4 @@
-"""Guides per half hour that meet the greeting target (research/queueing.md §3).
+"""Guides per half hour that meet the greeting target (time-varying staffing: MOL, then ISA).
 
 1. Offered load: simulate with ample guides; the mean number of parties with a guide is the
    infinite-server load m(t) (Jennings, Mandelbaum, Massey & Whitt 1996). It lags arrivals by

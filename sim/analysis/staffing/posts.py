@@ -82,7 +82,7 @@ def _mol(days: list[LoadDay], kind: str, share: float, minutes: float) -> list[i
 
 def _cleaners(days: list[LoadDay], layout: Layout, scenario: Scenario) -> list[int]:
     rule = scenario.staffing.cleaning
-    workload = 0.0
+    workload: float | np.ndarray = 0.0  # cleaning minutes per window, an array once a zone counts
     for zone in layout.zones:
         if zone.area_m2 is None or zone.kind in ("entrance", "exit"):
             continue

@@ -1,4 +1,4 @@
-"""Queueing formulas for staffing (research/queueing.md §2–3). Pure functions, no simulation."""
+"""Queueing formulas for staffing: Erlang B and C, the service level, the square-root rule. No simulation."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def servers_for(
     """Smallest c with Erlang C service level ≥ ``share`` (0 when there is no load).
 
     Examples:
-        >>> servers_for(4.0, 1.0, 0.5, 0.66)  # M/M/5 gives 0.6639 (research/queueing.md §2.2)
+        >>> servers_for(4.0, 1.0, 0.5, 0.66)  # M/M/5: P(W ≤ 0.5) = 1 − C·e^(−(cμ−λ)t) = 0.6639
         5
     """
     if load <= 0:

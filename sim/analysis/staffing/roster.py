@@ -141,7 +141,7 @@ def solve_roster(
     cover = np.array([[o.works(j) for o in options] for j in range(slots)], dtype=float)
     need = np.asarray(requirement, dtype=float)
     for j in np.flatnonzero((need > 0) & (cover.sum(axis=1) == 0)):
-        slot = scenario.clock_at(j * SLOT_MIN)
+        slot = scenario.clock_at(int(j) * SLOT_MIN)
         raise refuse("staffing.shifts", "slot_uncovered", slot=slot, guides=int(need[j]))
     cost = np.array([o.cost_per_hour * o.paid_hours for o in options])
     constraints = [LinearConstraint(cover, lb=need, ub=np.inf)]
@@ -149,7 +149,9 @@ def solve_roster(
     if limits:
         rows = np.array([[o.template == t for o in options] for t, _ in limits], dtype=float)
         constraints.append(LinearConstraint(rows, lb=0, ub=np.array([m for _, m in limits], dtype=float)))
-    result = milp(cost, constraints=constraints, integrality=np.ones(len(options)), bounds=Bounds(0, np.inf))
+    result = milp(
+        cost, constraints=constraints, integrality=np.ones(len(options), dtype=int), bounds=Bounds(0, np.inf)
+    )
     if not result.success:
         raise refuse("staffing.shifts", "roster_infeasible", reason=result.message)
     counts = np.round(result.x).astype(int)

@@ -50,9 +50,9 @@ def day_document(
     }
     greet["ci95"] = _kpi(k, c.GREET_WAIT_MEAN_MIN)["ci95"]
     return {
-        "scenario": scenario.name,
+        "scenario": str(scenario.name),
         "scenario_file": str(scenario_file),
-        "layout": layout.name,
+        "layout": str(layout.name),
         "replications": results.replications,
         "seed": results.seed,
         "parties": {

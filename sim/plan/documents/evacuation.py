@@ -26,9 +26,11 @@ def with_findings(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def source_text(source: OccupantSource, lang: Lang = "en") -> str:
-    """Where the occupants came from, in words."""
-    return text(f"findings.occupants.{source.kind}", lang, **asdict(source))
+def source_text(source: OccupantSource, lang: Lang = "en", in_one_language: bool = False) -> str:
+    """Where the occupants came from, in words; the scenario's name as written, or in ``lang`` only."""
+    scenario = source.scenario
+    name = scenario[lang] if scenario is not None and in_one_language else scenario
+    return text(f"findings.occupants.{source.kind}", lang, **(asdict(source) | {"scenario": name}))
 
 
 def rule_name(rule: Rule, lang: Lang = "en") -> str:
@@ -72,7 +74,7 @@ def evacuation_document(report: EvacuationReport) -> dict[str, Any]:
     ]  # fmt: skip
     return rounded(
         {
-            "layout": report.layout,
+            "layout": str(report.layout),
             "occupants_source": source_text(report.occupants_source),
             "occupants": report.occupants,
             "persons": sum(report.occupants.values()),

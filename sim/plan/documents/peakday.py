@@ -41,8 +41,8 @@ def plan_document(plan: PeakDayPlan) -> dict[str, Any]:
         for a in plan.actions
     ]  # fmt: skip
     document = {
-        "scenario": plan.scenario.name,
-        "layout": plan.layout.name,
+        "scenario": str(plan.scenario.name),
+        "layout": str(plan.layout.name),
         "replications": plan.results.replications,
         "seed": plan.results.seed,
         "staff_replications": staff.replications,

@@ -64,7 +64,7 @@ def staff_document(plan: StaffPlan, scenario: Scenario) -> dict[str, Any]:
         for role in plan.posts.columns
     }
     return {
-        "scenario": scenario.name,
+        "scenario": str(scenario.name),
         "replications": plan.replications,
         "seed": plan.seed,
         "target": {"share": target, "within_min": scenario.targets.greet_within_min},
