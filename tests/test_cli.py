@@ -129,3 +129,29 @@ def test_schema_prints_json_schema():
     schema = json.loads(done.stdout)
     assert schema["title"] == "Anchang scenario" and "journey" in schema["properties"]
     assert anchang("schema", "floorplan").returncode == 2
+
+
+def _console_leaks(stdout: str) -> list[str]:
+    """Ids of the shipped layouts anywhere in a console's output, and table headers left in English."""
+    from zh_scan import ascii_only, ids_in
+
+    headers = [
+        cell.strip() for line in stdout.splitlines() if line.startswith("┃") for cell in line.split("┃")
+    ]
+    return [f"header {h!r}" for h in headers if h and ascii_only(h)] + [f"id {i!r}" for i in ids_in(stdout)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "scenarios/national_day_peak.yaml", "--reps", 2, "--workers", 1),
+        ("staff", "scenarios/weekday.yaml", "--reps", 2),
+        ("evac", "scenarios/national_day_peak.yaml", "--reps", 3),
+        ("congestion", "scenarios/launch_day.yaml", "--reps", 2),
+    ],
+    ids=lambda c: c[0],
+)
+def test_the_chinese_console_shows_display_names_and_chinese_headers(command, tmp_path):
+    done = anchang("--lang", "zh", "--store", "off", *command, "--out", tmp_path, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "┃" in done.stdout and _console_leaks(done.stdout) == []

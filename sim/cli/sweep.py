@@ -38,12 +38,14 @@ def sweep(
 
     loud = not as_json and sys.stderr.isatty()
     started = time.perf_counter()
-    first: list[int] = []
+    first: int | None = None  # the first configuration this process finished (a resumed sweep starts later)
 
     def progress(finished: int, total: int, elapsed: float) -> None:
-        first.append(finished) if not first else None
+        nonlocal first
+        if first is None:
+            first = finished
         if loud:
-            eta = elapsed / max(1, finished - first[0] + 1) * (total - finished)
+            eta = elapsed / max(1, finished - first + 1) * (total - finished)
             print("\r" + say("console.sweep.progress", done=finished, total=total, seconds=f"{elapsed:.0f}",
                              eta=f"{eta:.0f}"), end="", file=sys.stderr)  # fmt: skip
 

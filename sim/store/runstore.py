@@ -21,7 +21,6 @@ closes; a process that finds the file locked retries for up to ``ANCHANG_STORE_W
 from __future__ import annotations
 
 import json
-import math
 import os
 import socket
 import time
@@ -34,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.core.jsonable import json_default, plain_value
+from sim.core.jsonable import finite, json_default, plain_value
 from sim.core.problems import InputError, problem, refuse
 from sim.metrics.stats import Results, day_kpis
 from sim.store.frames import get_frame, put_frame
@@ -328,15 +327,4 @@ class RunStore:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(_finite(value), ensure_ascii=False, default=json_default)
-
-
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: they become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    return None if value is None else json.dumps(finite(value), ensure_ascii=False, default=json_default)
