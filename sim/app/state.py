@@ -73,6 +73,15 @@ def current() -> tuple[Layout | None, Scenario | None, list[str]]:
     return layout, scenario, problems + more
 
 
+def valid_files() -> tuple[Layout, Scenario]:
+    """The edited layout and scenario; if they do not validate, say so and stop the page."""
+    layout, scenario, problems = current()
+    if problems or layout is None or scenario is None:
+        st.error(t("fix_first"))
+        st.stop()
+    return layout, scenario
+
+
 def digest(*parts: Any) -> str:
     """A key for results: the edited files and the run settings."""
     joined = "|".join(editing.to_yaml(p) if isinstance(p, dict) else str(p) for p in parts)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from sim.cli.common import say
+from sim.present.tables.common import missing
 
 runs_app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="The run store: list, show, compare and export runs."
@@ -48,7 +48,7 @@ def list_runs(
     view = Table(*(say(f"console.runs.column.{c}") for c in ("id", "started", "command", "status", "scenario",
                                                                  "layout", "seed", "reps", "headline")))  # fmt: skip
     for row in table.itertuples():
-        status = row.status if _missing(row.total) else f"{row.status} {row.children}/{row.total}"
+        status = row.status if missing(row.total) else f"{row.status} {row.children}/{row.total}"
         view.add_row(
             str(row.run_id), f"{row.started:%Y-%m-%d %H:%M}", row.command, status, _text(row.scenario),
             _text(row.layout), _text(row.seed), _text(row.replications), _text(row.headline),
@@ -231,16 +231,12 @@ def _kpi_name(metric: str) -> str:
     return f"{say(f'names.kpi.{metric}')} ({metric})" if has(f"names.kpi.{metric}") else metric
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "<NA>"
-
-
 def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
+    return "" if missing(value) else str(value)
 
 
 def _fmt(value: Any) -> str:
-    return "–" if _missing(value) else f"{float(value):.4g}"
+    return "–" if missing(value) else f"{float(value):.4g}"
 
 
 def _short(value: Any) -> str:

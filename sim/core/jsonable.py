@@ -24,6 +24,11 @@ def json_default(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else str(value)
 
 
+def number(value: Any, digits: int = 4) -> float | None:
+    """One number for a document, rounded to ``digits`` places (None, NaN and infinity as None)."""
+    return rounded(float(value), digits) if value is not None else None
+
+
 def rounded(value: Any, digits: int) -> Any:
     """A document with every float rounded to ``digits`` places (NaN and infinity as None).
 

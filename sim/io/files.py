@@ -40,11 +40,14 @@ def parse(model: type[Model], data: Any, node: yaml.Node | None, source: str) ->
         raise refuse("", "empty_file", source, kind=name)
     if not isinstance(data, dict):
         raise refuse("", "not_a_mapping_of", source, kind=name, found=type(data).__name__)
-    try:
-        obj = model.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_of(exc, node), source) from None
-    problems = check_layout(obj) if isinstance(obj, Layout) else check_scenario(obj)  # type: ignore[arg-type]
+    obj = parse_model(model, data, node, source)
+    problems = (
+        check_layout(obj)
+        if isinstance(obj, Layout)
+        else check_scenario(obj)
+        if isinstance(obj, Scenario)
+        else []
+    )
     if problems:
         raise InputError(with_lines(problems, node), source)
     return obj

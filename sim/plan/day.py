@@ -80,11 +80,12 @@ def simulate_day(
             "reached": {k: round(w, 4) for k, w in widths.items()},
         }
     study = DayStudy(results, congestion, zone_occupancy_table(results, layout, scenario), widths, summary)
-    keep(
-        resolved, "run", inputs(sources, layout, scenario), started, replications=results.replications,
-        summary=summary, headline=headline(study, scenario), frames=day_frames(study), events=log_dir,
-        on_record=on_record,
-    )  # fmt: skip
+    if resolved.store is not None:  # build the record only when one is kept
+        keep(
+            resolved, "run", inputs(sources, layout, scenario), started, replications=results.replications,
+            summary=summary, headline=headline(study, scenario), frames=day_frames(study), events=log_dir,
+            on_record=on_record,
+        )  # fmt: skip
     return study
 
 

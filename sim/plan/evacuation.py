@@ -8,6 +8,7 @@ RSET and the GB 50016 code check.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -105,11 +106,12 @@ def check_evacuation(
         report = analyse(layout, people, evac, allowed, resolved.seed, source, peaks)
     except InputError as exc:
         raise InputError(exc.problems, where) from None
-    keep(
-        resolved, "evac", inputs(sources, layout, scenario), started, replications=evac.replications,
-        summary=evacuation_document(report), headline=headline(report), frames=evacuation_tables(report),
-        on_record=on_record,
-    )  # fmt: skip
+    if resolved.store is not None:  # build the record only when one is kept
+        keep(
+            resolved, "evac", inputs(sources, layout, scenario), started, replications=evac.replications,
+            summary=evacuation_document(report), headline=headline(report), frames=evacuation_tables(report),
+            on_record=on_record,
+        )  # fmt: skip
     return report
 
 
@@ -124,8 +126,6 @@ def headline(report: EvacuationReport) -> str:
 
 def evacuation_tables(report: EvacuationReport) -> dict[str, pd.DataFrame]:
     """The analysis as tables: elements, routes, exits, zones, governing, N−1, widening, RSET, code."""
-    from dataclasses import asdict
-
     return {
         "hydraulic_elements": report.hydraulic.elements,
         "hydraulic_routes": report.hydraulic.routes,

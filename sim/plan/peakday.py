@@ -72,11 +72,13 @@ def peak_day_plan(
         layout, scenario, day.results, staff, day.congestion, evacuation, sheet, found, context,
         time.perf_counter() - clock,
     )  # fmt: skip
-    resolved = settings.resolve(scenario)
-    keep(
-        resolved, "plan", inputs(sources, layout, scenario), started, replications=day.results.replications,
-        summary={"headline": headline(plan)}, headline=headline(plan), frames=plan_tables(plan), on_record=on_record,
-    )  # fmt: skip
+    if settings.store is not None:  # build the record only when one is kept
+        line = headline(plan)
+        keep(
+            settings.resolve(scenario), "plan", inputs(sources, layout, scenario), started,
+            replications=day.results.replications, summary={"headline": line}, headline=line,
+            frames=plan_tables(plan), on_record=on_record,
+        )  # fmt: skip
     return plan
 
 

@@ -44,13 +44,14 @@ def plan_staff(
     started = datetime.now(UTC)
     resolved = (settings or RunSettings()).resolve(scenario)
     plan = staffing_plan(layout, scenario, resolved.staff_replications, resolved.seed, resolved.workers)
-    document = staff_document(plan, scenario)
-    headline = text("console.headline.staff", guides=int(plan.guides.table["guides"].max()),
-                    paid=f"{plan.roster.paid_hours:g}")  # fmt: skip
-    keep(
-        resolved, "staff", inputs(sources, layout, scenario), started, replications=plan.replications,
-        summary=document, headline=headline, frames=staff_tables(plan), on_record=on_record,
-    )  # fmt: skip
+    if resolved.store is not None:  # build the record only when one is kept
+        headline = text("console.headline.staff", guides=int(plan.guides.table["guides"].max()),
+                        paid=f"{plan.roster.paid_hours:g}")  # fmt: skip
+        keep(
+            resolved, "staff", inputs(sources, layout, scenario), started, replications=plan.replications,
+            summary=staff_document(plan, scenario), headline=headline, frames=staff_tables(plan),
+            on_record=on_record,
+        )  # fmt: skip
     return plan
 
 

@@ -7,7 +7,7 @@ simulation, for the passages it uses both ways (回流).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -123,9 +123,9 @@ def static_route_check(layout: Layout, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["passage", "forward", "backward"])
 
 
-def moves_text(moves: tuple[Move, ...], name: object = str) -> str:
+def moves_text(moves: tuple[Move, ...], name: Callable[[str], str] = str) -> str:
     """Moves as ``a→b; c→d``, each zone named by ``name``."""
-    return "; ".join(f"{name(a)}→{name(b)}" for a, b in moves)  # type: ignore[operator]
+    return "; ".join(f"{name(a)}→{name(b)}" for a, b in moves)
 
 
 def _last_zones(layout: Layout, scenario: Scenario) -> set[str]:

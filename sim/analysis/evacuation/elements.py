@@ -78,14 +78,6 @@ UP_FACTOR = 0.8  # climbing against descending (IMO Table 1.3: 0.8 up vs 1.0 dow
 MIN_SPEED = 0.10  # m/s: people in a crush still shuffle (IMO Table 1.1, D ≥ 3.5)
 
 
-def weidmann_speed(density: float | np.ndarray, v0: float = WEIDMANN_V0) -> np.ndarray:
-    """Walking speed (m/s) at a density (p/m²) on Weidmann's fundamental diagram."""
-    d = np.asarray(density, dtype=float)
-    with np.errstate(divide="ignore"):
-        v = v0 * (1.0 - np.exp(-WEIDMANN_GAMMA * (1.0 / np.maximum(d, 1e-9) - 1.0 / WEIDMANN_JAM)))
-    return np.clip(v, 0.0, v0)
-
-
 def element_of(kind: str, climbing: bool) -> str:
     """The hydraulic element of a passage kind: corridor, door, outdoor, stair_down or stair_up."""
     if kind == "stair":

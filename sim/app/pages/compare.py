@@ -2,16 +2,13 @@
 
 import streamlit as st
 
-from sim.app.state import chosen_settings, current, digest, lang, recall, remember, t
+from sim.app.state import chosen_settings, digest, lang, recall, remember, t, valid_files
 from sim.plan import editing
 from sim.plan.compare import compare
 from sim.present.tables.day import compare_flag_table, compare_kpi_table
 
 st.caption(t("compare_note"))
-layout, scenario, problems = current()
-if problems or layout is None or scenario is None:
-    st.error(t("fix_first"))
-    st.stop()
+layout, scenario = valid_files()
 chosen = chosen_settings(scenario)
 original_layout, original_scenario = st.session_state["original"]
 layout_a, _ = editing.validate_layout(original_layout)

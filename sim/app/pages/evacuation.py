@@ -2,17 +2,14 @@
 
 import streamlit as st
 
-from sim.app.state import chosen_settings, current, files_key, lang, recall, remember, t
+from sim.app.state import chosen_settings, files_key, lang, recall, remember, t, valid_files
 from sim.core.text import text
 from sim.plan.evacuation import check_evacuation, occupants_option
 from sim.present import figures
 from sim.present.names import element_name
 from sim.present.tables.evacuation import code_table, n_minus_1_table
 
-layout, scenario, problems = current()
-if problems or layout is None or scenario is None:
-    st.error(t("fix_first"))
-    st.stop()
+layout, scenario = valid_files()
 source = st.radio(t("occupants"), ["design", "peak"], format_func=t, key="evac_source", horizontal=True)
 chosen = chosen_settings(scenario)
 key = files_key(source, chosen.replications, chosen.seed)

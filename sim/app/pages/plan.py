@@ -4,14 +4,11 @@ import dataclasses
 
 import streamlit as st
 
-from sim.app.state import chosen_settings, current, files_key, lang, recall, remember, t
+from sim.app.state import chosen_settings, files_key, lang, recall, remember, t, valid_files
 from sim.plan.peakday import peak_day_plan
 from sim.present.report import render_html
 
-layout, scenario, problems = current()
-if problems or layout is None or scenario is None:
-    st.error(t("fix_first"))
-    st.stop()
+layout, scenario = valid_files()
 staff_reps = st.slider(t("staff_reps"), 2, 40, 10, key="plan_staff_reps")
 chosen = dataclasses.replace(chosen_settings(scenario), staff_replications=int(staff_reps))
 key = files_key(chosen.replications, chosen.seed, staff_reps, lang())

@@ -4,16 +4,13 @@ import dataclasses
 
 import streamlit as st
 
-from sim.app.state import chosen_settings, current, files_key, lang, recall, remember, t
+from sim.app.state import chosen_settings, files_key, lang, recall, remember, t, valid_files
 from sim.plan.staff import plan_staff
 from sim.present import figures
 from sim.present.tables.staff import posts_table, roster_table, slot_table
 
-layout, scenario, problems = current()
 staff_reps = st.slider(t("staff_reps"), 2, 40, 10, key="staff_reps")
-if problems or layout is None or scenario is None:
-    st.error(t("fix_first"))
-    st.stop()
+layout, scenario = valid_files()
 chosen = dataclasses.replace(chosen_settings(scenario), staff_replications=int(staff_reps))
 key = files_key(staff_reps, chosen.seed)
 if st.button(t("staff_run"), key="staff_run", type="primary"):

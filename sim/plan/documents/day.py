@@ -8,20 +8,16 @@ from typing import Any
 from sim.analysis.congestion.flags import DETAIL_COLUMNS, END_MIN, START_MIN, describe
 from sim.analysis.congestion.report import CongestionReport
 from sim.analysis.congestion.route import moves_text
-from sim.core.jsonable import finite, rounded
+from sim.core.jsonable import finite, number
 from sim.metrics import columns as c
 from sim.metrics.stats import Results
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 
 
-def _num(value: Any) -> float | None:
-    return rounded(float(value), 4) if value is not None else None
-
-
 def _kpi(kpis: Any, name: str) -> dict[str, Any]:
     row = kpis.loc[name]
-    return {"mean": _num(row["mean"]), "ci95": [_num(row["ci_low"]), _num(row["ci_high"])]}
+    return {"mean": number(row["mean"]), "ci95": [number(row["ci_low"]), number(row["ci_high"])]}
 
 
 def _zones(results: Results, layout: Layout) -> dict[str, dict[str, Any]]:
@@ -31,11 +27,11 @@ def _zones(results: Results, layout: Layout) -> dict[str, dict[str, Any]]:
         zones[row.zone] = {
             "name": None if name is None else name.model_dump(),
             "kind": row.kind,
-            "max_persons": _num(row.max_persons),
-            "max_persons_ci95": [_num(row.max_persons_ci_low), _num(row.max_persons_ci_high)],
-            "p95_persons": _num(row.p95_persons),
+            "max_persons": number(row.max_persons),
+            "max_persons_ci95": [number(row.max_persons_ci_low), number(row.max_persons_ci_high)],
+            "p95_persons": number(row.p95_persons),
             "capacity": None if row.capacity is None or row.capacity != row.capacity else int(row.capacity),
-            "area_m2": _num(row.area_m2),
+            "area_m2": number(row.area_m2),
         }
     return zones
 
@@ -46,7 +42,7 @@ def day_document(
     """The day's KPIs, means with 95% CIs across replications, and each zone's headcount."""
     k = results.kpis.set_index("metric")
     greet: dict[str, Any] = {
-        q: _num(k.loc[f"greet_wait_{q}_min", "mean"]) for q in ("mean", "p50", "p90", "p95")
+        q: number(k.loc[f"greet_wait_{q}_min", "mean"]) for q in ("mean", "p50", "p90", "p95")
     }
     greet["ci95"] = _kpi(k, c.GREET_WAIT_MEAN_MIN)["ci95"]
     return {
@@ -56,22 +52,22 @@ def day_document(
         "replications": results.replications,
         "seed": results.seed,
         "parties": {
-            "arrived": _num(k.loc[c.PARTIES_ARRIVED, "mean"]),
-            "served": _num(k.loc[c.PARTIES_SERVED, "mean"]),
-            "reneged": _num(k.loc[c.PARTIES_RENEGED, "mean"]),
-            "inside_at_close": _num(k.loc[c.PARTIES_INSIDE_AT_CLOSE, "mean"]),
+            "arrived": number(k.loc[c.PARTIES_ARRIVED, "mean"]),
+            "served": number(k.loc[c.PARTIES_SERVED, "mean"]),
+            "reneged": number(k.loc[c.PARTIES_RENEGED, "mean"]),
+            "inside_at_close": number(k.loc[c.PARTIES_INSIDE_AT_CLOSE, "mean"]),
             "ci95": {n: _kpi(k, f"parties_{n}")["ci95"] for n in ("arrived", "served", "reneged")},
         },
         "persons_arrived": _kpi(k, c.PERSONS_ARRIVED),
         "greet_wait_min": greet,
         "greet_target_min": scenario.targets.greet_within_min,
-        "greet_within_target_share": _num(k.loc[c.GREET_WITHIN_TARGET_SHARE, "mean"]),
+        "greet_within_target_share": number(k.loc[c.GREET_WITHIN_TARGET_SHARE, "mean"]),
         "greet_within_target_share_ci95": _kpi(k, c.GREET_WITHIN_TARGET_SHARE)["ci95"],
         "time_in_gallery_min": _kpi(k, c.TIME_IN_GALLERY_MEAN_MIN),
         "outside_wait_min": _kpi(k, c.OUTSIDE_WAIT_MEAN_MIN),
         "signings": _kpi(k, c.SIGNINGS),
         "max_persons_inside": _kpi(k, c.MAX_PERSONS_INSIDE),
-        "guide_utilisation": _num(k.loc[c.GUIDE_UTILISATION, "mean"]),
+        "guide_utilisation": number(k.loc[c.GUIDE_UTILISATION, "mean"]),
         "guide_utilisation_ci95": _kpi(k, c.GUIDE_UTILISATION)["ci95"],
         "zones": _zones(results, layout),
     }

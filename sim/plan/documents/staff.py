@@ -6,13 +6,9 @@ from dataclasses import asdict
 from typing import Any
 
 from sim.analysis.staffing.plan import StaffPlan
-from sim.core.jsonable import rounded
+from sim.core.jsonable import number
 from sim.core.text import text
 from sim.model.scenario import Scenario
-
-
-def _num(value: Any, digits: int = 4) -> float | None:
-    return rounded(float(value), digits) if value is not None else None
 
 
 def _slots(plan: StaffPlan) -> list[dict[str, Any]]:
@@ -20,20 +16,20 @@ def _slots(plan: StaffPlan) -> list[dict[str, Any]]:
     return [
         {
             "start": row.start,
-            "arrivals": _num(row.arrivals, 2),
-            "offered_load": _num(row.offered_load, 2),
+            "arrivals": number(row.arrivals, 2),
+            "offered_load": number(row.offered_load, 2),
             "guides": int(row.guides),
-            "achieved_share": _num(row.achieved_share),
-            "achieved_share_ci95": [_num(row.achieved_share_ci_low), _num(row.achieved_share_ci_high)],
-            "fresh_share": _num(row.fresh_share),
-            "fresh_share_ci95": [_num(row.fresh_share_ci_low), _num(row.fresh_share_ci_high)],
-            "reneged": _num(row.reneged, 2),
+            "achieved_share": number(row.achieved_share),
+            "achieved_share_ci95": [number(row.achieved_share_ci_low), number(row.achieved_share_ci_high)],
+            "fresh_share": number(row.fresh_share),
+            "fresh_share_ci95": [number(row.fresh_share_ci_low), number(row.fresh_share_ci_high)],
+            "reneged": number(row.reneged, 2),
             "mol": int(row.mol),
             "sipp": int(row.sipp),
-            "sipp_share": _num(row.sipp_share),
+            "sipp_share": number(row.sipp_share),
             "rostered": int(plan.roster.coverage[i]),
-            "roster_share": _num(roster_share[i]),
-            "roster_share_ci95": [_num(roster_low[i]), _num(roster_high[i])],
+            "roster_share": number(roster_share[i]),
+            "roster_share_ci95": [number(roster_low[i]), number(roster_high[i])],
         }
         for i, row in enumerate(plan.guides.table.itertuples())
     ]
@@ -43,7 +39,7 @@ def _sipp(plan: StaffPlan, target: float) -> dict[str, Any]:
     table = plan.guides.table
     return {
         "slots_below_target": table[table["sipp_share"] < target]["start"].tolist(),
-        "worst_share": _num(table["sipp_share"].min()),
+        "worst_share": number(table["sipp_share"].min()),
         "worst_slot": table.loc[table["sipp_share"].idxmin(), "start"]
         if table["sipp_share"].notna().any()
         else None,
@@ -68,12 +64,12 @@ def staff_document(plan: StaffPlan, scenario: Scenario) -> dict[str, Any]:
         "replications": plan.replications,
         "seed": plan.seed,
         "target": {"share": target, "within_min": scenario.targets.greet_within_min},
-        "mean_tour_min": _num(plan.guides.mean_tour_min, 2),
+        "mean_tour_min": number(plan.guides.mean_tour_min, 2),
         "slots": _slots(plan),
         "roster": roster,
         "paid_hours": plan.roster.paid_hours,
         "requirement_hours": plan.roster.requirement_hours,
-        "roster_cost": _num(plan.roster.cost, 2),
+        "roster_cost": number(plan.roster.cost, 2),
         "sipp": _sipp(plan, target),
         "posts": posts,
         "rules": {role: text(f"findings.post_rule.{role}", **fields) for role, fields in plan.rules.items()},

@@ -47,11 +47,11 @@ def governing_map(ax: Axes, report: EvacuationReport, layout: Layout, lang: Lang
     """The layout with the three longest hydraulic queues ringed, zones by level of service at the alarm."""
     ranked = list(report.governing["element"].head(3))
     flagged = {e: ("high" if i == 0 else "medium") for i, e in enumerate(ranked)}
-    levels = {
-        z: int(by_space(layout.zone[z].area_m2 / n, zone_table(layout.zone[z].kind)))  # type: ignore[operator,arg-type]
-        for z, n in report.occupants.items()
-        if n > 0 and layout.zone[z].area_m2
-    }
+    levels = {}
+    for z, n in report.occupants.items():
+        zone, table = layout.zone[z], zone_table(layout.zone[z].kind)
+        if n > 0 and zone.area_m2 and table is not None:
+            levels[z] = int(by_space(zone.area_m2 / n, table))
     governing = element_name(layout, report.governing_element, lang) if report.governing_element else "–"
     return layout_map(ax, layout, levels, text("figure.map.governing", lang, element=governing), flagged=flagged,
                       lang=lang)  # fmt: skip

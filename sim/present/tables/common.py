@@ -19,8 +19,8 @@ def frame(
 
 
 def missing(value: Any) -> bool:
-    """None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, pandas' NA or NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def num(value: Any, digits: int = 1) -> str:
