@@ -75,6 +75,7 @@ def test_every_chinese_page_after_its_run_shows_display_names_and_chinese_header
     runs = {"simulate": "run", "staffing": "staff_run", "evacuation": "evac_run", "compare": "compare_run"}
     page(at, "simulate").slider(key="reps").set_value(2).run()
     page(at, "staffing").slider(key="staff_reps").set_value(2).run()
+    at.slider(key="verify_days").set_value(20).run()
     for name in PAGES:
         page(at, name)
         if name in runs:
@@ -138,6 +139,7 @@ def test_a_planner_widens_a_door_adds_guides_runs_and_compares():
     assert not at.exception and len(at.metric) == 4
     page(at, "staffing")
     at.slider(key="staff_reps").set_value(2).run()
+    at.slider(key="verify_days").set_value(20).run()
     at.button(key="staff_run").click().run()
     assert not at.exception and len(at.dataframe) == 3
     page(at, "congestion")
@@ -157,6 +159,7 @@ def test_the_plan_page_offers_the_report():
     at.slider(key="reps").set_value(2).run()
     page(at, "plan")
     at.slider(key="plan_staff_reps").set_value(2).run()
+    at.slider(key="plan_verify_days").set_value(20).run()
     at.button(key="plan_run").click().run()
     assert not at.exception
     assert at.download_button(key="plan_dl").label == "下载报告 HTML"

@@ -145,7 +145,7 @@ def _console_leaks(stdout: str) -> list[str]:
     "command",
     [
         ("run", "scenarios/national_day_peak.yaml", "--reps", 2, "--workers", 1),
-        ("staff", "scenarios/weekday.yaml", "--reps", 2),
+        ("staff", "scenarios/weekday.yaml", "--reps", 2, "--verify-days", 20),
         ("evac", "scenarios/national_day_peak.yaml", "--reps", 3),
         ("congestion", "scenarios/launch_day.yaml", "--reps", 2),
     ],

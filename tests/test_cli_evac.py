@@ -37,7 +37,7 @@ def test_evac_at_the_national_day_peak_prints_a_readable_summary(tmp_path):
     scenario = ROOT / "scenarios" / "national_day_peak.yaml"
     done = anchang("evac", scenario, "--day-reps", 2, "--reps", 3, "--out", tmp_path)
     assert done.returncode == 0, done.stderr
-    for text in ("simulated peak", "busiest moments", "hydraulic", "lower bound", "simulated", "Governing",
+    for text in ("persons inside at the peak", "busiest moments", "hydraulic", "lower bound", "simulated", "Governing",
                  "N−1", "RSET", "allowed", "GB 50016"):  # fmt: skip
         assert text in done.stdout, text
 

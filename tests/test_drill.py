@@ -11,7 +11,8 @@ from sim.engine.day import simulate
 from sim.io.files import load_pair
 from sim.model.drill import Drill, Rain
 from sim.plan.compare import compare
-from sim.plan.drill import apply, fire_drill, peak_clock, rain_profile
+from sim.plan.day import simulate_day
+from sim.plan.drill import apply, fire_drill, rain_profile
 from sim.plan.settings import RunSettings
 
 NATIONAL_DAY = ROOT / "scenarios" / "national_day_peak.yaml"
@@ -27,12 +28,23 @@ def pair():
 
 def test_a_fire_at_the_peak_clears_no_faster_than_the_lower_bound_for_the_same_people(pair):
     layout, scenario = pair
-    at = peak_clock(layout, scenario, 4, seed=3)
-    fire = fire_drill(layout, scenario, at, frozenset(), replications=4, seed=3)
-    assert fire.persons[0] > 50
+    fire = fire_drill(layout, scenario, None, frozenset(), replications=4, seed=3)
+    assert fire.at_peak and fire.persons[0] > 50
     for clearance, bound in zip(fire.clearance_s, fire.lower_bound_s, strict=True):
         assert bound <= clearance
     assert fire.by_exit["persons"].sum() == pytest.approx(fire.occupants.sum(axis=1).mean())
+
+
+def test_a_fire_at_the_peak_evacuates_exactly_the_day_reports_persons_inside_at_the_peak(pair):
+    layout, scenario = pair
+    fire = fire_drill(layout, scenario, None, frozenset(), replications=4, seed=3)
+    day = simulate_day(
+        layout=layout, scenario=scenario, settings=RunSettings(replications=4, seed=3, workers=1)
+    )
+    per_day = [d.peak.persons for d in day.results.days]
+    assert fire.occupants.sum(axis=1).tolist() == per_day
+    assert fire.persons[0] == pytest.approx(day.results.peak.mean)
+    assert fire.clock == scenario.clock_at(day.results.peak.typical_s / 60)
 
 
 def test_a_drill_with_no_events_is_the_undisturbed_day(pair):
@@ -135,7 +147,7 @@ def test_bad_drill_options_name_the_option():
 
 
 def test_plan_cli_writes_the_report(tmp_path):
-    done = anchang("plan", ROOT / "scenarios" / "weekday.yaml", "--reps", 3, "--staff-reps", 2, "--out", tmp_path,
+    done = anchang("plan", ROOT / "scenarios" / "weekday.yaml", "--reps", 3, "--staff-reps", 2, "--verify-days", 20, "--out", tmp_path,
                    "--lang", "en")  # fmt: skip
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "report_en.html").read_text(encoding="utf-8")

@@ -18,10 +18,22 @@ GOLDEN = ROOT / "tests" / "golden"
 SCENARIOS = {"national_day": "scenarios/national_day_peak.yaml", "launch_day": "scenarios/launch_day.yaml"}
 COMMANDS = {
     "run": ["run", "{scenario}", "--reps", "3", "--workers", "2", "--out", "{out}", "--json"],
-    "staff": ["staff", "{scenario}", "--reps", "3", "--json"],
+    "staff": ["staff", "{scenario}", "--reps", "3", "--verify-days", "20", "--json"],
     "evac": ["evac", "{scenario}", "--reps", "4", "--day-reps", "3", "--out", "{out}", "--json"],
     "congestion": ["congestion", "{scenario}", "--reps", "3", "--json"],
-    "plan": ["plan", "{scenario}", "--reps", "3", "--staff-reps", "3", "--out", "{out}", "--json"],
+    "plan": [
+        "plan",
+        "{scenario}",
+        "--reps",
+        "3",
+        "--staff-reps",
+        "3",
+        "--verify-days",
+        "20",
+        "--out",
+        "{out}",
+        "--json",
+    ],
 }
 VOLATILE = {"elapsed_s"}
 

@@ -48,10 +48,10 @@ def test_run_auto_reports_how_many_it_took(tmp_path):
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     reached = doc["precision"]["reached"]
-    assert set(reached) == {"greet_within_target_share", "max_persons_inside"}
+    assert set(reached) == {"greet_within_target_share", "peak_persons_inside"}
     assert 10 <= doc["replications"] <= 40
     assert all(w <= 0.2 for w in reached.values()) or doc["replications"] == 40
-    assert not math.isnan(reached["max_persons_inside"])
+    assert not math.isnan(reached["peak_persons_inside"])
 
 
 def test_run_refuses_a_bad_reps_value(tmp_path):

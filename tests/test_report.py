@@ -23,7 +23,7 @@ def built(path):
         quick = scenario.model_copy(
             update={"evacuation": scenario.evacuation.model_copy(update={"replications": 3})}
         )
-        settings = RunSettings(replications=3, seed=7, staff_replications=2)
+        settings = RunSettings(replications=3, seed=7, staff_replications=2, verification_days=20)
         plan = peak_day_plan(layout=layout, scenario=quick, settings=settings)
         _BUILT[path] = (plan, render_html(plan, "zh", images={}), render_html(plan, "en", images={}))
     return _BUILT[path]
@@ -100,3 +100,28 @@ def test_every_action_in_the_report_says_why():
     for action in plan.actions:
         assert action.because
     assert text("columns.actions.because", "en") in en
+
+
+def test_the_report_run_sheet_drill_and_json_give_one_peak_headcount():
+    from sim.model.drill import Drill
+    from sim.plan.documents.peakday import plan_document
+    from sim.plan.drill import run_drill
+
+    path = ROOT / "scenarios" / "national_day_peak.yaml"
+    plan, zh, en = built(path)
+    peak = plan.results.peak
+    document = plan_document(plan)
+    evacuation = [a for a in plan.actions if a.rule == "evacuation"][0]
+    assert peak.p95 == int(peak.p95) and peak.days == 3
+    assert document["peak_persons_inside"]["p95"] == peak.p95
+    assert document["evacuation"]["persons"] == peak.p95 == sum(plan.evacuation.occupants.values())
+    assert evacuation.params["persons"] == peak.p95 and evacuation.params["mean_persons"] == round(
+        peak.mean, 1
+    )
+    assert plan.evacuation.occupants_source.headcount == peak
+    for page in (zh, en):
+        assert f"{peak.p95:.0f}" in page and f"{peak.mean:.1f}" in page
+    drill = Drill.model_validate({"events": [{"kind": "fire_alarm", "at": "peak"}]})
+    fire = run_drill(layout=plan.layout, scenario=plan.scenario, drill=drill,
+                     settings=RunSettings(replications=3, seed=7)).fire  # fmt: skip
+    assert fire is not None and fire.persons[0] == pytest.approx(peak.mean)

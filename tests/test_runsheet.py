@@ -113,7 +113,7 @@ def test_one_way_flow_where_flows_cross():
 
 
 def test_evacuation_marshals_at_the_busiest_moment():
-    evac = {"clock": "11:00", "persons": 232, "simulated_s": 105.0, "lower_bound_s": 25.0, "hydraulic_s": 149.0,
+    evac = {"clock": "11:00", "persons": 232, "mean_persons": 210.5, "simulated_s": 105.0, "lower_bound_s": 25.0, "hydraulic_s": 149.0,
             "governing": "door_show_b", "worst_exit": "exit_west", "worst_extra_s": 15.0}  # fmt: skip
     found = runsheet.rule_evacuation(Context(**{**CTX.__dict__, "evacuation": evac}))
     assert len(found) == 1 and found[0].minute == 120 and found[0].params["worst_exit"] == "exit_west"

@@ -102,6 +102,7 @@ def _print_fire(screen: Any, key: str, fire: FireDrill, layout: Any) -> None:
 
     mean, low, high = fire.clearance
     pm, pl, ph = fire.persons
+    key = f"{key}_peak" if fire.at_peak else key
     screen.print(say(f"console.drill.{key}", at=fire.clock, persons=f"{pm:.0f}", low_p=f"{pl:.0f}", high_p=f"{ph:.0f}",
                      mean=f"{mean:.0f}", low=f"{low:.0f}", high=f"{high:.0f}", p95=f"{fire.clearance_p95_s:.0f}",
                      bound=f"{sum(fire.lower_bound_s) / len(fire.lower_bound_s):.0f}", days=len(fire.clearance_s)))  # fmt: skip

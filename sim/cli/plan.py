@@ -24,6 +24,10 @@ def plan(
     staff_reps: Annotated[
         int | None, typer.Option(min=2, help="replications per staffing evaluation (default: the scenario's)")
     ] = None,
+    verify_days: Annotated[
+        int | None,
+        typer.Option(min=2, help="fresh days the staffing is verified on (default: the scenario's, 200)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """The peak-day plan: staffing, congestion, evacuation and the run sheet, in one HTML report."""
@@ -34,7 +38,13 @@ def plan(
 
     the_layout, the_scenario = load_pair(scenario, layout)
     note("console.plan.working")
-    chosen = settings(replications=reps, staff_replications=staff_reps, seed=seed, workers=workers)
+    chosen = settings(
+        replications=reps,
+        staff_replications=staff_reps,
+        verification_days=verify_days,
+        seed=seed,
+        workers=workers,
+    )
     result = peak_day_plan(layout=the_layout, scenario=the_scenario, settings=chosen,
                            sources=Sources(scenario, layout), on_record=on_record)  # fmt: skip
     path = write_plan(result, out or Path("results") / scenario.stem, report_lang)

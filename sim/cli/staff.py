@@ -17,6 +17,10 @@ def staff(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
     reps: Annotated[int | None, typer.Option(min=2, help="replications per evaluation")] = None,
+    verify_days: Annotated[
+        int | None,
+        typer.Option(min=2, help="fresh days the plan is verified on (default: the scenario's, 200)"),
+    ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
     target_share: Annotated[
         float | None, typer.Option(help="share greeted within the time, in (0, 1)")
@@ -35,7 +39,7 @@ def staff(
     the_layout, the_scenario = load_pair(scenario, layout)
     the_scenario = with_targets(the_scenario, target_share, target_min)
     plan = plan_staff(layout=the_layout, scenario=the_scenario, sources=Sources(scenario, layout),
-                      settings=settings(staff_replications=reps, seed=seed, workers=workers), on_record=on_record)  # fmt: skip
+                      settings=settings(staff_replications=reps, verification_days=verify_days, seed=seed, workers=workers), on_record=on_record)  # fmt: skip
     document = staff_document(plan, the_scenario)
     if out is not None:
         write_staff(plan, the_scenario, document, out)
@@ -61,13 +65,15 @@ def print_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path |
     """The guides per half hour, the roster, the other posts and their rules."""
     from sim.present.findings import post_rule_text, shortfall_text
     from sim.present.names import kind_name
-    from sim.present.tables.staff import posts_table, roster_table, slot_table
+    from sim.present.tables.staff import posts_table, roster_table, slot_table, verification_lines
 
     screen, reader, target, sipp = console(), lang(), document["target"], document["sipp"]
     screen.print(say("console.staff.heading", scenario=scenario.name[lang()], share=f"{target['share']:.0%}",
                      within=f"{target['within_min']:g}", reps=plan.replications,
-                     tour=f"{document['mean_tour_min']:.0f}"))  # fmt: skip
+                     days=document["verification"]["days"], tour=f"{document['mean_tour_min']:.0f}"))  # fmt: skip
     print_frame(screen, slot_table(plan, reader), say("console.staff.slots"))
+    for line, ok in verification_lines(plan, scenario, reader):
+        screen.print(line if ok else f"[bold red]{line}[/]")
     print_frame(screen, roster_table(plan, reader), say("console.staff.roster"))
     worst = "–" if sipp["worst_share"] is None else f"{sipp['worst_share']:.0%}"
     screen.print(say("console.staff.hours", paid=f"{plan.roster.paid_hours:g}",

@@ -59,6 +59,29 @@ def parse_clock(value: object) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
+_LONG_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+
+
+def parse_closing(value: object) -> int:
+    """Minutes after the first midnight for a closing time ``"HH:MM"``.
+
+    HH may pass 24 for a study longer than a day (``"72:00"``: three days).
+
+    Examples:
+        >>> parse_closing("18:00"), parse_closing("48:00")
+        (1080, 2880)
+    """
+    match = _LONG_CLOCK.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        if isinstance(value, str):
+            raise PydanticCustomError(
+                "closing_range", 'expected a closing time "HH:MM" (past 24:00 for more than a day), got {text}',
+                {"text": repr(value)},
+            )  # fmt: skip
+        raise clock_error(value)
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
 def format_clock(minutes_after_midnight: float) -> str:
     """Format minutes after midnight as ``"HH:MM"`` (rounded down to the minute)."""
     total = int(minutes_after_midnight // 1)
@@ -70,6 +93,14 @@ Clock = Annotated[
     int,
     BeforeValidator(parse_clock),
     WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$"}),
+]
+
+
+# A closing time: like ``Clock``, but past 24:00 for a steady-state study longer than a day.
+ClosingClock = Annotated[
+    int,
+    BeforeValidator(parse_closing),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,3}:[0-5]\d$"}),
 ]
 
 

@@ -5,9 +5,14 @@ Definitions (the README repeats them):
   statistics are over greeted parties; the *share within target* counts every party that
   waited for a guide, and a party that gave up counts as a failure (the Erlang-A service level
   "served within t" over all arrivals; Mandelbaum & Zeltyn, "The Palm/Erlang-A queue").
+  *Delayed*: not greeted on joining the queue (P(wait > 0)); the *mean wait over all* runs to the
+  greeting or to giving up (Erlang A's E[W] over all arrivals).
 - *Served*: greeted by a guide. *Inside at close*: admitted, not yet left at closing time.
-- *Occupancy*: visitors plus their guide, from ``enter``/``leave`` rows; sampled each minute.
-- Across replications (independent days): mean ± t(n−1, 0.975)·s/√n (Law 2015, ch. 9).
+- *Occupancy*: visitors plus their guide, from ``enter``/``leave`` rows. Means, 95th percentiles
+  and utilisations are exact time averages of the step functions; the minute grid is for figures.
+- *Persons inside at the peak*: at the day's busiest moment (``sim.metrics.headcount``).
+- Across replications (independent days): mean ± t(n−1, 0.975)·s/√n (Law 2015, ch. 9); shares
+  of parties are pooled over days (``stats.pooled_share``).
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.metrics import columns as c
 from sim.metrics.grid import SLOT_S, day_grid, places
+from sim.metrics.headcount import Peak, busiest_moment, presence
 from sim.metrics.occupancy import (
+    guide_queue_mean,
     guide_series,
     guide_utilisation,
     occupancy_grid,
@@ -47,6 +55,7 @@ class DaySummary:
     flows: pd.DataFrame  # slot × directed passage: parties, persons
     series: MinuteSeries  # queues and passage flows, minute by minute
     through: pd.DataFrame = field(default_factory=pd.DataFrame)  # slot × zone × from × to: persons
+    peak: Peak = field(default_factory=lambda: Peak(0.0, 0.0, {}))  # the busiest moment (``headcount``)
 
 
 def party_table(log: pd.DataFrame) -> pd.DataFrame:
@@ -71,14 +80,28 @@ def signed_parties(log: pd.DataFrame, layout: Layout) -> set[int]:
 
 
 def greet_stats(parties: pd.DataFrame, target_s: float) -> dict[str, float]:
-    """Greeting-wait statistics in minutes, and the share greeted within the target."""
+    """Greeting-wait statistics in minutes, the counts behind the shares, and the day's shares.
+
+    The shares of one day are its own counts' ratios; across days they are pooled
+    (``stats.pooled_share``), never averaged.
+    """
     waited = parties[parties[ev.WAIT_GUIDE].notna()]
     waits = waited["greet_wait_s"].dropna().to_numpy() / 60.0
-    within = (waited["greet_wait_s"] <= target_s).sum()  # NaN (reneged) compares False
-    return {
-        "greet_wait_mean_min": float(waits.mean()) if len(waits) else math.nan,
+    until = waited[ev.GREET].fillna(waited[ev.RENEGE]) - waited[ev.WAIT_GUIDE]  # to greeting or giving up
+    counts = {
+        c.PARTIES_WAITED: float(len(waited)),
+        c.PARTIES_GREETED_WITHIN_TARGET: float((waited["greet_wait_s"] <= target_s).sum()),  # NaN: gave up
+        c.PARTIES_DELAYED: float((until > 0).sum()),
+    }
+    share = lambda name: counts[name] / len(waited) if len(waited) else math.nan  # noqa: E731
+    reneged = float(waited[ev.RENEGE].notna().sum())
+    return counts | {
+        c.GREET_WAIT_MEAN_MIN: float(waits.mean()) if len(waits) else math.nan,
         **_percentiles(waits, (50, 90, 95)),
-        "greet_within_target_share": float(within / len(waited)) if len(waited) else math.nan,
+        c.GREET_WITHIN_TARGET_SHARE: share(c.PARTIES_GREETED_WITHIN_TARGET),
+        c.DELAYED_SHARE: share(c.PARTIES_DELAYED),
+        c.ABANDONED_SHARE: reneged / len(waited) if len(waited) else math.nan,
+        c.GREET_WAIT_MEAN_ALL_MIN: float(until.mean() / 60.0) if len(waited) else math.nan,
     }
 
 
@@ -89,8 +112,8 @@ def half_hour_table(
     target_s = 60.0 * scenario.targets.greet_within_min
     n_slots = math.ceil(scenario.day_s / SLOT_S)
     arrive_slot = (parties[ev.ARRIVE] // SLOT_S).clip(upper=n_slots - 1)
-    wait_slot = parties[ev.WAIT_GUIDE] // SLOT_S
-    inside = _inside_levels(log)
+    wait_slot = (parties[ev.WAIT_GUIDE] // SLOT_S).clip(upper=n_slots - 1)  # after closing: the last slot
+    inside = step_levels(*presence(log))
     rows = []
     for k in range(n_slots):
         start, end = k * SLOT_S, min((k + 1) * SLOT_S, scenario.day_s)
@@ -105,6 +128,7 @@ def half_hour_table(
                 "parties_arrived": len(arrived),
                 "persons_arrived": float(arrived["persons"].sum()),
                 "parties_waiting": len(waited),
+                c.GREETED_WITHIN_TARGET: int((waited["greet_wait_s"] <= target_s).sum()),
                 "greet_wait_mean_min": float(greeted.mean()) if len(greeted) else math.nan,
                 **_percentiles(greeted.to_numpy(), (50, 90, 95)),
                 "greet_within_target_share": float((waited["greet_wait_s"] <= target_s).mean())
@@ -123,13 +147,6 @@ def half_hour_table(
 def _percentiles(minutes: np.ndarray, qs: tuple[int, ...]) -> dict[str, float]:
     values = np.percentile(minutes, qs) if len(minutes) else [math.nan] * len(qs)
     return {f"greet_wait_p{q}_min": float(v) for q, v in zip(qs, values, strict=True)}
-
-
-def _inside_levels(log: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    gate = log[log["event"].isin([ev.ADMIT, ev.EXIT])]
-    return step_levels(
-        gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy()
-    )
 
 
 def flow_table(log: pd.DataFrame) -> pd.DataFrame:
@@ -151,41 +168,49 @@ def flow_table(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def summarise_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication: int = 0) -> DaySummary:
-    """Everything one replication reports, computed from its event log."""
-    parties = party_table(log)
-    day_s = scenario.day_s
+    """Everything one replication reports, computed from its event log.
+
+    The day's KPIs leave out the warm-up (``run.warmup_min``, for steady-state studies): parties
+    arriving in it, and it in every time average. Tables by half hour and minute keep the whole day.
+    """
+    all_parties = party_table(log)
+    day_s, warm_s = scenario.day_s, 60.0 * scenario.run.warmup_min
+    parties = all_parties[all_parties[ev.ARRIVE] >= warm_s]
     grid = day_grid(scenario)
     occupancy = occupancy_grid(log, grid, places(layout))
     guides = guide_series(log, grid)
     admitted = parties[parties[ev.ADMIT].notna()]
     inside_at_close = admitted[(admitted[ev.ADMIT] <= day_s) & (admitted[ev.EXIT] > day_s)]
-    inside = _inside_levels(log)
+    peak = busiest_moment(log, layout)
+    served = parties[ev.GREET].notna()
     kpis = {
-        "parties_arrived": float(len(parties)),
-        "persons_arrived": float(parties["persons"].sum()),
-        "parties_served": float(parties[ev.GREET].notna().sum()),
-        "persons_served": float(parties.loc[parties[ev.GREET].notna(), "persons"].sum()),
-        "parties_reneged": float(parties[ev.RENEGE].notna().sum()),
-        "persons_reneged": float(parties.loc[parties[ev.RENEGE].notna(), "persons"].sum()),
-        "parties_inside_at_close": float(len(inside_at_close)),
-        "persons_inside_at_close": float(inside_at_close["persons"].sum()),
+        c.PARTIES_ARRIVED: float(len(parties)),
+        c.PERSONS_ARRIVED: float(parties["persons"].sum()),
+        c.PARTIES_SERVED: float(served.sum()),
+        c.PERSONS_SERVED: float(parties.loc[served, "persons"].sum()),
+        c.PARTIES_RENEGED: float(parties[ev.RENEGE].notna().sum()),
+        c.PERSONS_RENEGED: float(parties.loc[parties[ev.RENEGE].notna(), "persons"].sum()),
+        c.PARTIES_INSIDE_AT_CLOSE: float(len(inside_at_close)),
+        c.PERSONS_INSIDE_AT_CLOSE: float(inside_at_close["persons"].sum()),
         **greet_stats(parties, 60.0 * scenario.targets.greet_within_min),
-        "outside_wait_mean_min": float((parties[ev.ADMIT] - parties[ev.ARRIVE]).mean() / 60.0),
-        "time_in_gallery_mean_min": float((admitted[ev.EXIT] - admitted[ev.ADMIT]).mean() / 60.0),
-        "signings": float(len(signed_parties(log, layout))),
-        "guide_utilisation": guide_utilisation(log, day_s),
-        "max_persons_inside": float(inside[1].max()) if len(inside[1]) else 0.0,
-        "last_exit_min": float(parties[ev.EXIT].max() / 60.0) if len(parties) else math.nan,
+        c.GUIDE_QUEUE_MEAN: guide_queue_mean(log, warm_s, day_s),
+        c.OUTSIDE_WAIT_MEAN_MIN: float((parties[ev.ADMIT] - parties[ev.ARRIVE]).mean() / 60.0),
+        c.TIME_IN_GALLERY_MEAN_MIN: float((admitted[ev.EXIT] - admitted[ev.ADMIT]).mean() / 60.0),
+        c.SIGNINGS: float(len(signed_parties(log, layout) & set(parties.index))),
+        c.GUIDE_UTILISATION: guide_utilisation(log, day_s, warm_s),
+        c.PEAK_PERSONS_INSIDE: peak.persons,
+        c.LAST_EXIT_MIN: float(all_parties[ev.EXIT].max() / 60.0) if len(all_parties) else math.nan,
     }
     return DaySummary(
         replication=replication,
         kpis=kpis,
-        utilisation=service_utilisation(log, layout, scenario),
-        half_hours=half_hour_table(log, parties, scenario, guides),
-        zones=place_peaks(log, occupancy, day_s),
+        utilisation=service_utilisation(log, layout, scenario, warm_s),
+        half_hours=half_hour_table(log, all_parties, scenario, guides),
+        zones=place_peaks(log, occupancy.columns, warm_s, day_s),
         occupancy=occupancy,
         guides=guides,
         flows=flow_table(log),
         series=minute_series(log, grid, {z.id for z in layout.zones if z.desks or z.places or z.tables}),
         through=through_movements(log, SLOT_S),
+        peak=peak,
     )

@@ -10,8 +10,12 @@ import pandas as pd
 from scipy.special import stdtrit  # t quantile; far lighter to import than scipy.stats
 
 from sim.metrics.columns import (
+    GREET_WITHIN_TARGET_SHARE,
+    GREETED_WITHIN_TARGET,
     HALF_HOUR_RANGES,
     KPI_RANGES,
+    PARTIES_WAITING,
+    POOLED_SHARES,
     UNIT_INTERVAL,
     ZONE_RANGES,
     Range,
@@ -19,6 +23,7 @@ from sim.metrics.columns import (
 )
 from sim.metrics.day import DaySummary
 from sim.metrics.grid import SLOT_S
+from sim.metrics.headcount import Peak, PeakHeadcount, typical_moment_s
 from sim.model.layout import Layout
 from sim.model.names import Names
 from sim.model.scenario import Scenario
@@ -38,6 +43,11 @@ class Results:
     guides: pd.DataFrame
     flows: pd.DataFrame
     days: list[DaySummary] = field(repr=False, default_factory=list)
+
+    @property
+    def peak(self) -> PeakHeadcount:
+        """Persons inside at the busiest moment, across the days (``sim.metrics.headcount``)."""
+        return peak_headcount([d.peak for d in self.days])
 
 
 def ci95(
@@ -88,6 +98,9 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
     for name in kpi_frame.columns:
         values = kpi_frame[name].to_numpy(dtype=float)
         mean, low, high = ci95(values, *ranges[name])
+        if name in POOLED_SHARES:
+            hits, trials = POOLED_SHARES[name]
+            mean, low, high = (float(v[0]) for v in pooled_share(kpi_frame[hits], kpi_frame[trials]))
         sd = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else math.nan
         kpi_rows.append(
             {
@@ -104,6 +117,13 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
         c: HALF_HOUR_RANGES[c] for c in half.columns if c not in ("slot", "start_min", "replication")
     }
     half_hours = _ci_columns(half, "slot", half_cols)
+    counts = [
+        half.pivot(index="replication", columns="slot", values=col)
+        for col in (GREETED_WITHIN_TARGET, PARTIES_WAITING)
+    ]
+    pooled = pooled_share(counts[0].to_numpy(), counts[1].to_numpy())
+    for suffix, values in zip(("", "_ci_low", "_ci_high"), pooled, strict=True):
+        half_hours[GREET_WITHIN_TARGET_SHARE + suffix] = values
     half_hours.insert(1, "start", [scenario.clock_at(s * SLOT_S / 60.0) for s in half_hours["slot"]])
     zones = _zone_table(days, layout)
     occupancy = _occupancy_bands(days)
@@ -190,24 +210,46 @@ def zone_occupancy_table(results: Results, layout: Layout, scenario: Scenario) -
     )
 
 
+Z95 = 1.959963984540054  # the standard normal's 0.975 quantile
+
+
 def pooled_share(within: np.ndarray, waited: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A share per slot pooled over days (day × slot counts of successes and trials), with a 95% CI.
+    """A share pooled over days (day × slot counts of successes and trials), with a 95% CI.
 
-    The share is a ratio of totals over replications; its CI uses the ratio estimator's
-    variance across replications (each day is one independent cluster of parties).
+    The share is the ratio of the totals (parties greeted within target over parties who waited,
+    all days together). The interval is Wilson's score interval (Wilson 1927) on the pooled
+    counts, with the counts shrunk by the design effect: parties of one day are correlated (one
+    long queue delays many), so n is divided by deff = (variance of the ratio estimator across
+    days) / (binomial variance), when that exceeds 1 (Kish 1965). It is never zero-width: a share
+    with no failure in n parties still has a lower end below 1. One day alone: deff = 1.
     """
-    from scipy.special import stdtrit
-
     within, waited = np.asarray(within, dtype=float), np.asarray(waited, dtype=float)
+    if within.ndim == 1:
+        within, waited = within[:, None], waited[:, None]
     k = len(within)
     total = waited.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = within.sum(axis=0) / total
-        resid = within - share * waited
-        se = (
-            np.sqrt((resid**2).sum(axis=0) / (k * (k - 1))) / (total / k)
+        binomial = share * (1 - share) / total
+        ratio = (
+            ((within - share * waited) ** 2).sum(axis=0) / (k * (k - 1)) / (total / k) ** 2
             if k > 1
-            else np.full_like(share, np.nan)
+            else binomial
         )
-    half = stdtrit(k - 1, 0.975) * se if k > 1 else se
-    return share, np.clip(share - half, 0, 1), np.clip(share + half, 0, 1)
+        deff = np.where(binomial > 0, np.maximum(ratio / binomial, 1.0), 1.0)
+        n = total / deff
+        z2 = Z95**2
+        centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+        half = Z95 / (1 + z2 / n) * np.sqrt(share * (1 - share) / n + z2 / (4 * n**2))
+    return share, np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def peak_headcount(peaks: list[Peak]) -> PeakHeadcount:
+    """Persons inside at each day's busiest moment: mean with its CI, and the 95th percentile of days.
+
+    The percentile is an actual day's headcount (the nearest rank above), a whole number.
+    """
+    persons = np.array([p.persons for p in peaks], dtype=float)
+    mean, low, high = ci95(persons, 0.0)
+    p95 = float(np.percentile(persons, 95, method="higher")) if len(persons) else math.nan
+    return PeakHeadcount(mean, low, high, p95, len(persons), typical_moment_s([p.t_s for p in peaks]))

@@ -33,3 +33,30 @@ def window_max(times: np.ndarray, levels: np.ndarray, start: float, end: float) 
     """Exact maximum of a step function over [start, end)."""
     inside = (times >= start) & (times < end)
     return float(np.concatenate([level_at(times, levels, np.array([start])), levels[inside]]).max())
+
+
+def time_quantile(times: np.ndarray, levels: np.ndarray, start: float, end: float, q: float) -> float:
+    """Exact time-weighted ``q`` quantile of a step function over [start, end).
+
+    The least level the function stays at or below for at least a share ``q`` of the time.
+    """
+    if end <= start:
+        return math.nan
+    inside = (times > start) & (times < end)
+    knots = np.concatenate([[start], times[inside], [end]])
+    values, durations = level_at(times, levels, knots[:-1]), np.diff(knots)
+    order = np.argsort(values, kind="stable")
+    share = np.cumsum(durations[order]) / (end - start)
+    return float(values[order][min(int(np.searchsorted(share, q - 1e-12)), len(order) - 1)])
+
+
+def merged(times: np.ndarray, deltas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(time, change) pairs in time order, the changes at one instant summed.
+
+    A step function with no momentary spikes where a party steps from a room into a passage.
+    """
+    if len(times) == 0:
+        return np.asarray(times, dtype=float), np.asarray(deltas, dtype=float)
+    order = np.argsort(times, kind="stable")
+    unique, first = np.unique(np.asarray(times)[order], return_index=True)
+    return unique, np.add.reduceat(np.asarray(deltas, dtype=float)[order], first)

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.core.clock import Clock, format_clock
+from sim.core.clock import Clock, ClosingClock, format_clock
 from sim.model.distributions import Distribution
 from sim.model.names import Names
 from sim.model.settings import Congestion, Evacuation, Staffing
@@ -32,7 +32,7 @@ class Hours(BaseModel):
 
     model_config = _MODEL
     open: Clock
-    close: Clock
+    close: ClosingClock = Field(description='"HH:MM"; past "24:00" for a study longer than a day')
 
 
 class Group(BaseModel):
@@ -187,6 +187,11 @@ class Run(BaseModel):
     model_config = _MODEL
     replications: int = Field(20, ge=1, le=10_000)
     seed: int = Field(0, ge=0)
+    warmup_min: float = Field(
+        0.0, ge=0,
+        description="minutes after opening left out of the day's KPIs: for steady-state studies only "
+        "(a gallery day starts empty, and that start is part of the day)",
+    )  # fmt: skip
 
 
 class Scenario(BaseModel):

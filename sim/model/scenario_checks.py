@@ -47,6 +47,10 @@ def _check_times(s: Scenario) -> Iterator[Problem]:
     if close <= open_:
         yield problem("hours.close", "close_after_open")
         return
+    if s.run.warmup_min >= close - open_:
+        yield problem(
+            "run.warmup_min", "warmup_too_long", warmup=f"{s.run.warmup_min:g}", length=close - open_
+        )
     keys = sorted(s.demand.profile)
     if keys and (keys[0] > open_ or keys[-1] >= close):
         yield problem("demand.profile", "profile_times")

@@ -86,7 +86,8 @@ class Evacuation(BaseModel):
 
     model_config = _MODEL
     occupants: Literal["peak", "design"] = Field(
-        "peak", description="who is inside: the simulated day's peak (p95) or the code's design occupancy"
+        "peak",
+        description="who is inside: persons inside at the simulated peak (the 95th percentile of days) or the code's design occupancy",
     )
     premovement: Distribution = Field(
         Triangular(dist="triangular", low_min=0.25, mode_min=0.5, high_min=1.5),
@@ -111,6 +112,9 @@ class Staffing(BaseModel):
     model_config = _MODEL
     replications: int | None = Field(None, ge=2, description="per evaluation (default: run.replications)")
     max_guides: int = Field(80, ge=1, description="ceiling per slot; needing more is reported as infeasible")
+    verification_days: int = Field(
+        200, ge=2, le=10_000, description="fresh days the plan is verified on, never seen by the search"
+    )
     shifts: list[Shift] | None = Field(None, description="shift templates (default: a standard set)")
     cleaning: Cleaning = Cleaning()
     security: Security = Security()

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_KPIS = [
-    "greet_within_target_share", "greet_wait_mean_min", "parties_reneged", "max_persons_inside",
+    "greet_within_target_share", "greet_wait_mean_min", "parties_reneged", "peak_persons_inside",
     "guide_utilisation",
 ]  # fmt: skip
 

@@ -21,7 +21,7 @@ from sim.runner.replications import run
 MAIN_KPIS = (
     "parties_arrived", "parties_served", "parties_reneged", "greet_wait_mean_min", "greet_wait_p90_min",
     "greet_within_target_share", "outside_wait_mean_min", "time_in_gallery_mean_min", "signings",
-    "max_persons_inside", "guide_utilisation",
+    "peak_persons_inside", "guide_utilisation",
 )  # fmt: skip
 
 

@@ -129,7 +129,7 @@ def headline(study: DayStudy, scenario: Scenario) -> str:
     share = k.loc[c.GREET_WITHIN_TARGET_SHARE]
     return text(
         "console.headline.run", within=f"{scenario.targets.greet_within_min:g}", share=f"{share['mean']:.1%}",
-        low=f"{share['ci_low']:.1%}", high=f"{share['ci_high']:.1%}", inside=f"{k.loc[c.MAX_PERSONS_INSIDE, 'mean']:.0f}",
+        low=f"{share['ci_low']:.1%}", high=f"{share['ci_high']:.1%}", inside=f"{k.loc[c.PEAK_PERSONS_INSIDE, 'mean']:.0f}",
     )  # fmt: skip
 
 

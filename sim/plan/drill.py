@@ -1,8 +1,9 @@
 """Drills (演练): events injected into the simulated day, against the undisturbed day.
 
 Events:
-- ``fire_alarm`` at a clock time (or ``peak``: the half hour most days peak in). Everyone inside
-  at that moment, as the simulation has them, evacuates. A party moves as one, with one
+- ``fire_alarm`` at a clock time, or at ``peak``: each simulated day's own busiest moment
+  (``sim.metrics.headcount``), so the persons it evacuates are the day report's persons inside at
+  the peak. Everyone inside at that moment, as the simulation has them, evacuates. A party moves as one, with one
   pre-movement time: its guide leads it, or the family waits for each other. The guide counts
   as an occupant. People queuing outside are already out. The evacuation is ``sim.egress``.
 - ``exit_blocked``: an exit or entrance out of use all day, and in the evacuation.
@@ -26,12 +27,11 @@ import pandas as pd
 
 from sim.analysis.evacuation.egress import egress_network, simulate_egress
 from sim.analysis.evacuation.lower_bound import lower_bound_s
-from sim.analysis.evacuation.occupants import busiest_minute, peak_snapshot
 from sim.core.clock import format_clock
 from sim.core.problems import InputError, problem, refuse
+from sim.metrics.headcount import busiest_moment, typical_moment_s, whereabouts
 from sim.metrics.stats import ci95
 from sim.model.drill import BusGroup, Drill, ExitBlocked, FireAlarm, Rain, ZonesClosed
-from sim.model.eventlog import ENTER, EXIT
 from sim.model.layout import SAFE_KINDS, Layout
 from sim.model.layout_checks import check_layout
 from sim.model.scenario import Closure, Group, Scenario
@@ -128,34 +128,21 @@ def rain_profile(
 
 def party_places(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication: int, at_s: float):
     """Where each party inside is at ``at_s``: [(zone, persons including its guide)]."""
-    rows = log[(log["t"] <= at_s) & log["event"].isin((ENTER, EXIT))]
-    last = rows.groupby("party").tail(1)
-    inside = []
-    for row in last.itertuples():
-        if row.event == EXIT:
-            continue
-        zone = _zone_of(layout, row.place)
-        if zone is not None:
-            inside.append((zone, int(row.persons) + (1 if row.guide >= 0 else 0)))
-    return inside
+    return whereabouts(log, layout, at_s)
 
 
-def _zone_of(layout: Layout, place: str) -> str | None:
-    """The zone a place is in: a passage counts as the zone it leads to (or from, if that is outside)."""
-    if place in layout.zone:
-        return None if layout.zone[place].kind in SAFE_KINDS else place
-    origin, _, destination = place.partition(">")
-    for zone in (destination, origin):
-        if zone in layout.zone and layout.zone[zone].kind not in SAFE_KINDS:
-            return zone
-    return None
+def places_at_peak(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication: int):
+    """The day's busiest moment (seconds from opening) and where each party inside is then."""
+    peak = busiest_moment(log, layout)
+    return peak.t_s, whereabouts(log, layout, peak.t_s)
 
 
 @dataclass
 class FireDrill:
     """A fire alarm at one moment of the simulated day, over replications."""
 
-    clock: str
+    clock: str  # at_peak: when most days peak (each day's alarm sounds at its own busiest moment)
+    at_peak: bool
     persons: tuple[float, float, float]  # inside at the alarm: mean, 95% CI
     clearance: tuple[float, float, float]
     clearance_p95_s: float
@@ -165,26 +152,43 @@ class FireDrill:
     occupants: pd.DataFrame  # replication × zone: persons at the alarm
 
 
+def alarm_places(
+    layout: Layout, scenario: Scenario, at: int | None, replications: int, seed: int, workers: int | None
+) -> tuple[list[list[tuple[str, int]]], str]:
+    """Per simulated day, where the parties inside are when the alarm sounds; and its clock time.
+
+    Raises:
+        InputError: if the time is outside opening hours.
+    """
+    if at is None:
+        found = map_replications(places_at_peak, layout, scenario, replications, seed, workers)
+        return [p for _, p in found], scenario.clock_at(typical_moment_s([t for t, _ in found]) / 60.0)
+    if not scenario.hours.open <= at < scenario.hours.close:
+        raise refuse("fire_alarm.at", "outside_hours_at", at=format_clock(at))
+    found = map_replications(
+        partial(party_places, at_s=scenario.seconds(at)), layout, scenario, replications, seed, workers
+    )
+    return found, format_clock(at)
+
+
 def fire_drill(
     layout: Layout,
     scenario: Scenario,
-    at: int,
+    at: int | None,
     blocked: frozenset[str],
     replications: int,
     seed: int,
     workers: int | None = None,
 ) -> FireDrill:
-    """Sound the alarm at clock minute ``at`` in each simulated day and evacuate who is there.
+    """Sound the alarm in each simulated day and evacuate who is there.
+
+    At clock minute ``at``, or (None) at each day's own busiest moment.
 
     Raises:
         InputError: if the time is outside opening hours.
         NoEscapeRoute: if people somewhere have no escape route.
     """
-    if not scenario.hours.open <= at < scenario.hours.close:
-        raise refuse("fire_alarm.at", "outside_hours_at", at=format_clock(at))
-    reps = replications
-    at_s = scenario.seconds(at)
-    places = map_replications(partial(party_places, at_s=at_s), layout, scenario, reps, seed, workers)
+    places, clock = alarm_places(layout, scenario, at, replications, seed, workers)
     settings = scenario.evacuation
     net = egress_network(layout, blocked, settings.width_convention, settings.speed_model)
     runs, bounds, counts = [], [], []
@@ -213,7 +217,8 @@ def fire_drill(
         }
     )
     return FireDrill(
-        clock=format_clock(at),
+        clock=clock,
+        at_peak=at is None,
         persons=ci95([sum(c.values()) for c in counts], 0.0),
         clearance=ci95(clear, 0.0),
         clearance_p95_s=float(np.percentile(clear, 95)) if clear else math.nan,
@@ -222,14 +227,6 @@ def fire_drill(
         by_exit=by_exit,
         occupants=pd.DataFrame(counts).fillna(0).astype(int),
     )
-
-
-def peak_clock(
-    layout: Layout, scenario: Scenario, replications: int, seed: int, workers: int | None = None
-) -> int:
-    """The clock minute of the busiest moment: the median within the half hour most days peak in."""
-    snaps = map_replications(peak_snapshot, layout, scenario, replications, seed, workers)
-    return scenario.hours.open + int(busiest_minute(pd.Series([s["_minute"] for s in snaps])))
 
 
 @dataclass
@@ -257,7 +254,7 @@ def run_drill(
     fire = base_fire = None
     if alarms:
         at = alarms[0].at
-        minute = peak_clock(new_layout, new_scenario, reps, seed, workers) if at == "peak" else at
+        minute = None if at == "peak" else at
         fire = fire_drill(new_layout, new_scenario, minute, blocked, reps, seed, workers)
         if day_events:
             base_fire = fire_drill(layout, scenario, minute, frozenset(), reps, seed, workers)

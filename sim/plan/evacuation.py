@@ -7,6 +7,7 @@ RSET and the GB 50016 code check.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -17,10 +18,12 @@ import pandas as pd
 
 from sim.analysis.evacuation.codecheck import design_occupants
 from sim.analysis.evacuation.findings import EvacuationReport, analyse
-from sim.analysis.evacuation.occupants import OccupantSource, check_occupants, peak_occupants
+from sim.analysis.evacuation.occupants import OccupantSource, check_occupants, peak_occupants, peak_table
 from sim.core.problems import InputError, refuse
 from sim.core.text import text
 from sim.io.occupants import read_occupants
+from sim.metrics.headcount import Peak
+from sim.metrics.stats import peak_headcount
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.model.settings import Evacuation
@@ -52,7 +55,11 @@ def evacuation_settings(
 
 
 def occupants_of(
-    layout: Layout, scenario: Scenario | None, occupants: Occupants, settings: Resolved
+    layout: Layout,
+    scenario: Scenario | None,
+    occupants: Occupants,
+    settings: Resolved,
+    peaks: list[Peak] | None = None,
 ) -> tuple[dict[str, int], OccupantSource, pd.DataFrame | None]:
     """Whole persons per zone, where they come from, and each simulated day's peak (for ``peak``).
 
@@ -63,10 +70,13 @@ def occupants_of(
     if isinstance(occupants, str) and occupants == "peak":
         if scenario is None:
             raise refuse("--occupants", "peak_needs_scenario")
-        people, peaks = peak_occupants(
-            layout, scenario, settings.replications, settings.seed, settings.workers
+        people, days = peak_occupants(
+            layout, scenario, settings.replications, settings.seed, settings.workers, peaks
         )
-        return people, OccupantSource("peak", days=len(peaks), scenario=scenario.name), peaks
+        headcount = peak_headcount(days)
+        clock = None if math.isnan(headcount.typical_s) else scenario.clock_at(headcount.typical_s / 60.0)
+        source = OccupantSource("peak", len(days), scenario.name, headcount=headcount, typical_clock=clock)
+        return people, source, peak_table(days, scenario)
     if isinstance(occupants, str) and occupants == "design":
         return (
             check_occupants(layout, design_occupants(layout), "design occupancy"),
@@ -87,10 +97,14 @@ def check_evacuation(
     occupants: Occupants | None = None,
     convention: Literal["imo", "sfpe"] | None = None,
     speed: Literal["sfpe", "weidmann"] | None = None,
+    peaks: list[Peak] | None = None,
     sources: Sources | None = None,
     on_record: OnRecord | None = None,
 ) -> EvacuationReport:
     """The evacuation check; ``occupants`` defaults to the scenario's choice (a layout alone: design).
+
+    For ``peak``, ``peaks`` are the busiest moments of days already simulated (``Results.days``),
+    so that the check and the day report count the same people; without them the days are simulated.
 
     Raises:
         InputError: for occupants that cannot be, or people with no escape route with every exit open.
@@ -99,11 +113,11 @@ def check_evacuation(
     resolved = (settings or RunSettings()).resolve(scenario)
     evac = evacuation_settings(scenario, resolved.evacuation_replications, convention, speed)
     chosen = occupants if occupants is not None else (evac.occupants if scenario is not None else "design")
-    people, source, peaks = occupants_of(layout, scenario, chosen, resolved)
+    people, source, table = occupants_of(layout, scenario, chosen, resolved, peaks)
     allowed = scenario.targets.evacuation_max_s if scenario is not None else None
     where = str(sources.scenario or sources.layout) if sources is not None else None
     try:
-        report = analyse(layout, people, evac, allowed, resolved.seed, source, peaks)
+        report = analyse(layout, people, evac, allowed, resolved.seed, source, table)
     except InputError as exc:
         raise InputError(exc.problems, where) from None
     if resolved.store is not None:  # build the record only when one is kept

@@ -17,7 +17,6 @@ import pandas as pd
 
 from sim.analysis.congestion.report import CongestionReport
 from sim.analysis.evacuation.findings import EvacuationReport
-from sim.analysis.evacuation.occupants import busiest_minute
 from sim.analysis.staffing.plan import StaffPlan
 from sim.core.text import text
 from sim.metrics.stats import Results
@@ -63,7 +62,13 @@ def peak_day_plan(
     inner = dataclasses.replace(settings, store=None)  # one record for the plan, not one per part
     day = simulate_day(layout=layout, scenario=scenario, settings=inner)
     staff = plan_staff(layout=layout, scenario=scenario, settings=inner)
-    evacuation = check_evacuation(layout=layout, scenario=scenario, settings=inner, occupants="peak")
+    evacuation = check_evacuation(
+        layout=layout,
+        scenario=scenario,
+        settings=inner,
+        occupants="peak",
+        peaks=[d.peak for d in day.results.days],
+    )
     sheet = runsheet.run_sheet(day.results.half_hours, staff.guides.table)
     context = _context(layout, scenario, staff, evacuation)
     show_units = tuple(z.id for z in layout.zones if z.kind == "show_unit")
@@ -116,17 +121,15 @@ def plan_tables(plan: PeakDayPlan) -> dict[str, pd.DataFrame]:
 def _context(
     layout: Layout, scenario: Scenario, staff: StaffPlan, evac: EvacuationReport
 ) -> runsheet.Context:
-    peaks = evac.peaks
-    peak_clock = (
-        scenario.clock_at(busiest_minute(peaks["minute"])) if peaks is not None and len(peaks) else None
-    )
+    peak_clock, headcount = evac.occupants_source.typical_clock, evac.occupants_source.headcount
     blocked = evac.n_minus_1.dropna(subset=["simulated_s"])
     worst = blocked.loc[blocked["simulated_s"].idxmax()] if not blocked.empty else None
     evacuation = None
-    if peak_clock is not None and worst is not None:
+    if peak_clock is not None and worst is not None and headcount is not None:
         evacuation = {
             "clock": peak_clock,
-            "persons": int(sum(evac.occupants.values())),
+            "persons": int(sum(evac.occupants.values())),  # the 95th percentile of days' peaks
+            "mean_persons": round(headcount.mean, 1),
             "simulated_s": float(evac.simulated.clearance[0]),
             "lower_bound_s": float(evac.lower_bound_s),
             "hydraulic_s": float(evac.hydraulic.clearance_s),

@@ -213,7 +213,7 @@ def rule_evacuation(ctx: Context) -> list[Action]:
         return []
     hours, minutes = evac["clock"].split(":")
     minute = int(hours) * 60 + int(minutes) - ctx.open_min
-    return [Action(minute, "evacuation", {k: evac[k] for k in ("clock", "persons", "worst_exit", "worst_extra_s")},
+    return [Action(minute, "evacuation", {k: evac[k] for k in ("clock", "persons", "mean_persons", "worst_exit", "worst_extra_s")},
                    {k: evac[k] for k in ("simulated_s", "governing", "lower_bound_s", "hydraulic_s")})]  # fmt: skip
 
 

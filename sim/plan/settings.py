@@ -25,6 +25,7 @@ class RunSettings:
     replications: int | None = None  # simulated days per estimate (scenario ``run.replications``)
     staff_replications: int | None = None  # days per staffing evaluation (``staffing.replications``)
     evacuation_replications: int | None = None  # simulated evacuations per variant (``evacuation``)
+    verification_days: int | None = None  # fresh days a staffing plan is verified on (``staffing``)
     seed: int | None = None  # root seed (``run.seed``)
     workers: int | None = None  # local worker processes (None: every core)
     dask: str | None = None  # a Dask scheduler address instead of the local pool
@@ -42,6 +43,8 @@ class RunSettings:
             replications=days,
             staff_replications=staff or own_days,
             evacuation_replications=self.evacuation_replications or evacuation.replications,
+            verification_days=self.verification_days
+            or (scenario.staffing.verification_days if scenario is not None else 200),
             seed=seed,
             workers=self.workers,
             dask=self.dask,
@@ -57,6 +60,7 @@ class Resolved:
     replications: int
     staff_replications: int
     evacuation_replications: int
+    verification_days: int
     seed: int
     workers: int | None
     dask: str | None

@@ -43,7 +43,14 @@ def plan_staff(
     """Guides per half hour to the greeting target, the least-cost roster and the other posts."""
     started = datetime.now(UTC)
     resolved = (settings or RunSettings()).resolve(scenario)
-    plan = staffing_plan(layout, scenario, resolved.staff_replications, resolved.seed, resolved.workers)
+    plan = staffing_plan(
+        layout,
+        scenario,
+        resolved.staff_replications,
+        resolved.seed,
+        resolved.workers,
+        resolved.verification_days,
+    )
     if resolved.store is not None:  # build the record only when one is kept
         headline = text("console.headline.staff", guides=int(plan.guides.table["guides"].max()),
                         paid=f"{plan.roster.paid_hours:g}")  # fmt: skip

@@ -96,7 +96,8 @@ def _evacuation(plan: PeakDayPlan, lang: Lang) -> dict[str, Any]:
     rset, rset_h = rsets.loc["simulated"], rsets.loc["hydraulic"]
     worst = ctx.get("worst_exit")
     summary = text(
-        "report.evac_summary", lang, clock=ctx.get("clock", "–"), persons=sum(evac.occupants.values()), sim=mean,
+        "report.evac_summary", lang, clock=ctx.get("clock", "–"), persons=sum(evac.occupants.values()),
+        mean=ctx.get("mean_persons", float("nan")), sim=mean,
         low=low, high=high, lb=evac.lower_bound_s, hyd=evac.hydraulic.clearance_s,
         gov=element_name(plan.layout, evac.governing_element, lang) if evac.governing_element else "–",
         worst=element_name(plan.layout, worst, lang) if worst else "–", worst_s=ctx.get("worst_extra_s", 0.0) + mean,

@@ -8,23 +8,37 @@ from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 
+import numpy as np
+
 from sim.core.problems import refuse
+from sim.metrics.columns import POOLED_SHARES
 from sim.metrics.day import DaySummary, summarise_day
 from sim.metrics.stats import Results, aggregate, day_kpis
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.runner.replications import _summarise_and_keep, map_replications
 
-DEFAULT_PRECISION_KPIS = ("greet_within_target_share", "max_persons_inside")
+DEFAULT_PRECISION_KPIS = ("greet_within_target_share", "peak_persons_inside")
 
 
-def precise_enough(values: dict[str, list[float]], relative: float) -> dict[str, float]:
-    """Each KPI's 95% CI half-width relative to its mean (0 for a KPI that never varies)."""
-    from sim.metrics.stats import ci95
+def precise_enough(
+    values: dict[str, list[float]], relative: float, kpis: tuple[str, ...] | None = None
+) -> dict[str, float]:
+    """Each KPI's 95% CI half-width relative to its mean (0 for a KPI that never varies).
+
+    A share of parties gets the pooled estimate and its interval (``stats.pooled_share``), as the
+    KPI table has it, from the day's counts in ``values``.
+    """
+    from sim.metrics.stats import ci95, pooled_share
 
     out = {}
-    for name, series in values.items():
-        mean, low, high = ci95(series)
+    for name in kpis if kpis is not None else tuple(values):
+        if name in POOLED_SHARES:
+            hits, trials = POOLED_SHARES[name]
+            counts = np.array(values[hits]), np.array(values[trials])
+            mean, low, high = (float(v[0]) for v in pooled_share(*counts))
+        else:
+            mean, low, high = ci95(values[name])
         half = (high - low) / 2 if high == high and low == low else math.inf
         out[name] = 0.0 if half == 0 else (half / abs(mean) if mean else math.inf)
     return out
@@ -44,7 +58,8 @@ def until_precise(
     ``draw(first, n)`` returns the KPI dicts of replications ``first … first + n − 1``. Returns
     (replications used, relative half-widths).
     """
-    values: dict[str, list[float]] = {k: [] for k in kpis}
+    kept = set(kpis) | {count for k in kpis if k in POOLED_SHARES for count in POOLED_SHARES[k]}
+    values: dict[str, list[float]] = {k: [] for k in kept}
     done = 0
     size = min(first_batch, ceiling)
     while True:
@@ -52,10 +67,10 @@ def until_precise(
             unknown = [k for k in kpis if k not in row]
             if unknown:
                 raise refuse("--kpi", "unknown_kpi", kpi=repr(unknown[0]), known=", ".join(sorted(row)))
-            for k in kpis:
+            for k in kept:
                 values[k].append(float(row[k]))
         done += size
-        widths = precise_enough(values, relative)
+        widths = precise_enough(values, relative, kpis)
         if all(w <= relative for w in widths.values()) or done >= ceiling:
             return done, widths
         size = min(batch, ceiling - done)

@@ -13,9 +13,11 @@ import numpy as np
 from sim.analysis.congestion.flags import Condition, Detail, FlagKind, QueueKind, Unit
 from sim.analysis.congestion.levels import persons_in, zone_levels
 from sim.metrics import los
+from sim.metrics.columns import GREET_WITHIN_TARGET_SHARE, GREETED_WITHIN_TARGET, PARTIES_WAITING
 from sim.metrics.day import DaySummary
 from sim.metrics.grid import SLOT_S
 from sim.metrics.queues import MinuteSeries
+from sim.metrics.stats import pooled_share
 from sim.model.journey import wait_zone
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -72,15 +74,20 @@ def _queues(days: list[DaySummary], layout: Layout, scenario: Scenario) -> Itera
 
 
 def _wait(days: list[DaySummary], layout: Layout, scenario: Scenario) -> Condition:
+    """A slot under target: on which days (each day's own share), and how badly (the pooled share)."""
     minutes, target = int(scenario.day_s // 60), scenario.targets.greet_share
-    share = np.full((len(days), slots_in(minutes)), np.nan)
+    slots = slots_in(minutes)
+    day_share, within, waited = (np.full((len(days), slots), np.nan) for _ in range(3))
     for i, d in enumerate(days):
-        values = d.half_hours.set_index("slot")["greet_within_target_share"]
-        share[i, : len(values)] = values.to_numpy()[: share.shape[1]]
-    share = to_minutes(share, minutes)
+        table = d.half_hours.set_index("slot")
+        for out, column in ((day_share, GREET_WITHIN_TARGET_SHARE), (within, GREETED_WITHIN_TARGET),
+                            (waited, PARTIES_WAITING)):  # fmt: skip
+            out[i, : len(table)] = table[column].to_numpy()[:slots]
+    pooled = np.broadcast_to(pooled_share(np.nan_to_num(within), np.nan_to_num(waited))[0], day_share.shape)
+    share, hit = to_minutes(pooled, minutes), to_minutes(day_share, minutes)
     detail = Detail(limit=target, within_min=scenario.targets.greet_within_min)
     lounge = wait_zone(layout, scenario) or ""
-    return Condition(lounge, FlagKind.WAIT, np.nan_to_num(share, nan=1.0) < target, share, target - 0.2,
+    return Condition(lounge, FlagKind.WAIT, np.nan_to_num(hit, nan=1.0) < target, share, target - 0.2,
                      Unit.SHARE, detail)  # fmt: skip
 
 

@@ -98,8 +98,13 @@ class Condition:
     detail: Detail
 
 
-def windows(hit: np.ndarray, value: np.ndarray, rule: Congestion) -> list[tuple[int, int, float, float]]:
-    """Merge minutes where enough replications show the condition: (start, end, probability, peak)."""
+def windows(
+    hit: np.ndarray, value: np.ndarray, rule: Congestion, lowest: bool = False
+) -> list[tuple[int, int, float, float]]:
+    """Merge minutes where enough replications show the condition: (start, end, probability, peak).
+
+    The peak is the largest value in the window (the lowest with ``lowest``, for a share greeted).
+    """
     active = np.flatnonzero(hit.mean(axis=0) >= rule.min_share)
     if len(active) == 0:
         return []
@@ -118,7 +123,8 @@ def windows(hit: np.ndarray, value: np.ndarray, rule: Congestion) -> list[tuple[
         means = np.where(
             counts > 0, np.where(window, value[:, a : b + 1], 0.0).sum(axis=0) / np.maximum(counts, 1), np.nan
         )
-        peak = float(np.nanmax(means)) if np.isfinite(means).any() else float("nan")
+        worst = np.nanmin if lowest else np.nanmax
+        peak = float(worst(means)) if np.isfinite(means).any() else float("nan")
         out.append((int(a), int(b) + 1, probability, peak))
     return out
 
@@ -141,7 +147,9 @@ def flag_rows(condition: Condition, rule: Congestion, scenario: Scenario) -> lis
             SEVERITY: severity(condition.kind, probability, peak, condition.threshold),
             **asdict(condition.detail),
         }
-        for a, b, probability, peak in windows(condition.hit, condition.value, rule)
+        for a, b, probability, peak in windows(
+            condition.hit, condition.value, rule, lowest=condition.kind == FlagKind.WAIT
+        )
     ]  # fmt: skip
 
 

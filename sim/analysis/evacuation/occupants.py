@@ -1,4 +1,4 @@
-"""Who is where at the evacuation: checked occupants, the busiest moment of the simulated day."""
+"""Who is where at the evacuation: checked occupants, and the busiest moment of the simulated days."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typing import Literal
 import pandas as pd
 
 from sim.core.problems import InputError, problem
-from sim.metrics.grid import day_grid, places
-from sim.metrics.occupancy import occupancy_grid
-from sim.model.eventlog import passage_key
+from sim.metrics.headcount import Peak, PeakHeadcount, apportion, busiest_moment
+from sim.metrics.stats import peak_headcount
 from sim.model.layout import SAFE_KINDS, Layout
 from sim.model.names import Names
 from sim.model.scenario import Scenario
@@ -29,6 +28,8 @@ class OccupantSource:
     days: int | None = None  # peak: simulated days
     scenario: Names | None = None  # peak: the scenario's name
     file: str | None = None  # file: the occupants CSV
+    headcount: PeakHeadcount | None = None  # peak: persons inside at the days' busiest moments
+    typical_clock: str | None = None  # peak: when most days peak
 
 
 def check_occupants(
@@ -62,46 +63,39 @@ def check_occupants(
     return {z: math.ceil(n - 1e-9) for z, n in occupants.items() if n > 0}
 
 
-def peak_snapshot(log: pd.DataFrame, layout: Layout, scenario, replication: int) -> dict[str, float]:
-    """Persons in each zone at the minute of the day when the most people are inside.
-
-    People walking a passage count in the zone they are walking to (or from, if that is outside).
-    """
-    grid = occupancy_grid(log, day_grid(scenario), places(layout))
-    inside = [z.id for z in layout.zones if z.kind not in SAFE_KINDS]
-    per_zone = grid[inside].copy()
-    for u, v in layout.graph.edges:
-        target = v if layout.zone[v].kind not in SAFE_KINDS else u
-        key = passage_key(u, v)
-        if key in grid.columns and layout.zone[target].kind not in SAFE_KINDS:
-            per_zone[target] += grid[key]
-    peak = per_zone.sum(axis=1).idxmax()
-    return {z: float(per_zone.at[peak, z]) for z in inside} | {"_minute": float(peak)}
+def peak_snapshot(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication: int) -> Peak:
+    """One simulated day's busiest moment (``sim.metrics.headcount``)."""
+    return busiest_moment(log, layout)
 
 
-def busiest_minute(minutes: pd.Series) -> float:
-    """The busiest moment over days: the median minute within the half hour most days peak in.
-
-    (The plain median of two-peaked days can fall in the lunch lull between them.)
-    """
-    slot = (minutes // 30).mode().min()
-    return float(minutes[minutes // 30 == slot].median())
+def peak_table(peaks: list[Peak], scenario: Scenario) -> pd.DataFrame:
+    """Each day's busiest moment: replication, minute from opening, clock, persons inside."""
+    minutes = [p.t_s / 60.0 for p in peaks]
+    return pd.DataFrame(
+        {"replication": range(len(peaks)), "minute": minutes, "total": [p.persons for p in peaks],
+         "clock": [scenario.clock_at(m) for m in minutes]}
+    )  # fmt: skip
 
 
 def peak_occupants(
-    layout: Layout, scenario: Scenario, replications: int, seed: int, workers: int | None = None
-) -> tuple[dict[str, int], pd.DataFrame]:
-    """Occupants at the simulated day's peak, and the table of each day's peak moment.
+    layout: Layout,
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    peaks: list[Peak] | None = None,
+) -> tuple[dict[str, int], list[Peak]]:
+    """Occupants at the busiest moment, and each day's busiest moment.
 
-    Per zone, the p95 across replications of the headcount at each replication's moment of
-    highest total occupancy (conservative: the sum of p95s is at least the p95 of the sums).
+    The 95th percentile of days' headcounts, spread over the zones as the days' busiest moments
+    have them on average.
+
+    ``peaks`` are the days' busiest moments when they are already simulated (the same days give
+    the same answer); otherwise ``replications`` days are simulated.
     """
-    reps = replications
-    snaps = map_replications(peak_snapshot, layout, scenario, reps, seed, workers)
-    table = pd.DataFrame(snaps)
-    minutes = table.pop("_minute")
-    p95 = table.quantile(0.95).to_dict()
-    peaks = pd.DataFrame({"replication": range(reps), "minute": minutes, "total": table.sum(axis=1)}).assign(
-        clock=lambda d: [scenario.clock_at(m) for m in d["minute"]]
-    )
-    return check_occupants(layout, {z: n for z, n in p95.items() if n > 0}, "simulated peak"), peaks
+    if peaks is None:
+        peaks = map_replications(peak_snapshot, layout, scenario, replications, seed, workers)
+    headcount = peak_headcount(peaks)
+    zones = pd.DataFrame([p.zones for p in peaks]).fillna(0.0).mean().to_dict() if peaks else {}
+    people = apportion({str(z): float(n) for z, n in zones.items()}, int(headcount.p95))
+    return check_occupants(layout, people, "simulated peak"), peaks

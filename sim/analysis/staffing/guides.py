@@ -8,10 +8,12 @@
    new staffing until it stops changing. P(delay) ≤ α implies greeted-within-target ≥ 1 − α, so
    this is a safe start.
 3. Fit to the actual target: add a guide where a slot misses the target, then take guides away
-   while every slot still meets it; all on the same seeds (common random numbers). The plan is
-   then checked once more on fresh replications the search never saw (ISA's step 5), since
-   shares measured on the replications it was tuned on are optimistic.
-4. SIPP for contrast: Erlang C hour by hour on that hour's arrivals, ignoring the lag, simulated.
+   while every slot still meets it; all on the same seeds (common random numbers).
+4. Verify (ISA's step 5): shares measured on the days the search was tuned on are optimistic,
+   so the plan is simulated on fresh days the search never saw (``staffing.verification_days``,
+   200 by default). A slot whose pooled share there is below target gets a guide, and the plan
+   is simulated again, until every slot meets the target on those days or the ceiling stops it.
+5. SIPP for contrast: Erlang C hour by hour on that hour's arrivals, ignoring the lag, simulated.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ MAX_SINGLE_TRIALS = 12
 SLACK = 0.04  # slots this far above the target get single-slot trials
 
 
-FRESH_SEED_OFFSET = 1_000_003  # the final check runs on replications the search never saw
+FRESH_SEED_OFFSET = 1_000_003  # the verification runs on days the search never saw
 
 
 def with_guides(scenario: Scenario, staffing: Staffing) -> Scenario:
@@ -87,11 +89,45 @@ class Evaluator:
 
 
 @dataclass
+class Verified:
+    """A staffing that has been simulated on the verification days, and what it achieves there."""
+
+    staffing: Staffing
+    share: tuple[np.ndarray, np.ndarray, np.ndarray]  # per slot: pooled share, 95% CI
+    days: int
+    unmet: tuple[int, ...]  # slots still under target
+    stopped: str | None  # why they are: "ceiling" (no more guides allowed) or "pool" (no roster)
+
+
+def verify(
+    ev: Evaluator, staffing: Staffing, target: float, ceiling: int, record: Callable | None = None
+) -> Verified:
+    """Add a guide to every slot under target on ``ev``'s days until none is, or the ceiling stops it."""
+    while True:
+        share = greeted_share(ev.days(staffing))
+        short = ~meets(share[0], target)
+        room = short & (np.asarray(staffing) < ceiling)
+        if not room.any():
+            unmet = tuple(int(j) for j in np.flatnonzero(short))
+            return Verified(staffing, share, ev.replications, unmet, "ceiling" if unmet else None)
+        staffing = tuple(s + 1 if room[j] else s for j, s in enumerate(staffing))
+        if record is not None:
+            record("verify", staffing)
+
+
+def verification(ev: Evaluator, days: int) -> Evaluator:
+    """An evaluator of ``days`` fresh days, on seeds the search (``ev``) never saw."""
+    return Evaluator(ev.layout, ev.scenario, days, ev.seed + FRESH_SEED_OFFSET, ev.executor, ev.workers)
+
+
+@dataclass
 class GuidePlan:
     """The guide requirement per slot, how it was found, and what it achieves."""
 
     table: pd.DataFrame
-    guides: Staffing
+    guides: Staffing  # verified
+    searched: Staffing  # the search's answer, before verification
+    verified: Verified
     sipp: Staffing
     mol: Staffing
     isa: Staffing
@@ -101,7 +137,8 @@ class GuidePlan:
     history: list[tuple[str, Staffing]]
 
 
-def _meets(share: np.ndarray, target: float) -> np.ndarray:
+def meets(share: np.ndarray, target: float) -> np.ndarray:
+    """Per slot: the share reaches the target (a slot where nobody waited meets it)."""
     return np.isnan(share) | (share >= target - 1e-12)
 
 
@@ -152,7 +189,7 @@ def sipp_staffing(days: list[GuideDay], tour_min: float, target_min: float, shar
 def _infeasible(
     scenario: Scenario, staffing: Staffing, share: np.ndarray, target: float, ceiling: int
 ) -> InputError:
-    worst = int(np.nanargmin(np.where(_meets(share, target), np.inf, share)))
+    worst = int(np.nanargmin(np.where(meets(share, target), np.inf, share)))
     return refuse(
         "targets", "no_staffing", ceiling=ceiling, target=f"{target:.0%}",
         within=f"{scenario.targets.greet_within_min:g}", slot=scenario.clock_at(worst * SLOT_S / 60),
@@ -164,7 +201,7 @@ def fill(ev: Evaluator, staffing: Staffing, target: float, ceiling: int, record:
     """Add a guide to every slot that misses the target until none does."""
     while True:
         share = ev.share(staffing)
-        short = ~_meets(share, target)
+        short = ~meets(share, target)
         if not short.any():
             return staffing
         if all(staffing[j] >= ceiling for j in np.flatnonzero(short)):
@@ -191,7 +228,7 @@ def trim(ev: Evaluator, staffing: Staffing, target: float, record: Callable) -> 
         if not moving:
             break
         trial = _lower(staffing, {j: step[j] for j in moving})
-        failing = np.flatnonzero(~_meets(ev.share(trial), target))
+        failing = np.flatnonzero(~meets(ev.share(trial), target))
         if len(failing) == 0:
             staffing = trial
             record("trim", staffing)
@@ -216,7 +253,7 @@ def _trim_one_by_one(ev: Evaluator, staffing: Staffing, target: float, record: C
         while staffing[j] > 0 and trials < MAX_SINGLE_TRIALS:
             trials += 1
             trial = _lower(staffing, {int(j): 1})
-            if not _meets(ev.share(trial), target).all():
+            if not meets(ev.share(trial), target).all():
                 break
             staffing = trial
             record("trim", staffing)
@@ -234,8 +271,12 @@ def plan_guides(
     seed: int,
     workers: int | None = None,
     executor: Executor | None = None,
-) -> GuidePlan:
-    """The smallest guides per half hour meeting the greeting target in every slot."""
+    verification_days: int = 200,
+) -> tuple[GuidePlan, Evaluator]:
+    """The fewest guides per half hour meeting the greeting target in every slot on fresh days.
+
+    Also returns the evaluator of those verification days, to check a roster on them too.
+    """
     reps = replications
     target, target_min = scenario.targets.greet_share, scenario.targets.greet_within_min
     ceiling, slots = scenario.staffing.max_guides, n_slots(scenario)
@@ -258,29 +299,33 @@ def plan_guides(
         staffing = updated
         record("isa", staffing)
     isa = staffing
-    staffing = trim(ev, fill(ev, staffing, target, ceiling, record), target, record)
+    searched = trim(ev, fill(ev, staffing, target, ceiling, record), target, record)
+    fresh = verification(ev, verification_days)
+    verified = verify(fresh, searched, target, ceiling, record)
     sipp = sipp_staffing(ample, tour, target_min, target)
-    table = _table(ev, scenario, ample, load, staffing, sipp, mol, isa)
-    return GuidePlan(table, staffing, sipp, mol, isa, tour, iterations, len(ev.cache), history)
+    table = _table(ev, fresh, scenario, ample, load, verified, searched, (sipp, mol, isa))
+    evaluations = len(ev.cache) + len(fresh.cache)
+    plan = GuidePlan(
+        table, verified.staffing, searched, verified, sipp, mol, isa, tour, iterations, evaluations, history
+    )
+    return plan, fresh
 
 
 def _table(
     ev: Evaluator,
+    fresh: Evaluator,
     scenario: Scenario,
     ample: list[GuideDay],
     load: np.ndarray,
-    staffing: Staffing,
-    sipp: Staffing,
-    mol: Staffing,
-    isa: Staffing,
+    verified: Verified,
+    searched: Staffing,
+    methods: tuple[Staffing, Staffing, Staffing],
 ) -> pd.DataFrame:
-    days = ev.days(staffing)
-    share, low, high = greeted_share(days)
+    sipp, mol, isa = methods
+    staffing = verified.staffing
+    share, low, high = verified.share
+    search_share, search_low, search_high = greeted_share(ev.days(searched))
     sipp_share, sipp_low, sipp_high = greeted_share(ev.days(sipp))
-    fresh = Evaluator(
-        ev.layout, ev.scenario, ev.replications, ev.seed + FRESH_SEED_OFFSET, ev.executor, ev.workers
-    )
-    fresh_share, fresh_low, fresh_high = greeted_share(fresh.days(staffing))
     slots = len(staffing)
     return pd.DataFrame(
         {
@@ -292,14 +337,16 @@ def _table(
             "sipp": sipp,
             "mol": mol,
             "isa": isa,
+            "searched": searched,
             "guides": staffing,
-            "achieved_share": share,
-            "achieved_share_ci_low": low,
-            "achieved_share_ci_high": high,
-            "reneged": np.mean([d.reneged for d in days], axis=0),
-            "fresh_share": fresh_share,
-            "fresh_share_ci_low": fresh_low,
-            "fresh_share_ci_high": fresh_high,
+            "verified_share": share,
+            "verified_share_ci_low": low,
+            "verified_share_ci_high": high,
+            "meets_target": [j not in verified.unmet for j in range(slots)],
+            "reneged": np.mean([d.reneged for d in fresh.days(staffing)], axis=0),
+            "search_share": search_share,
+            "search_share_ci_low": search_low,
+            "search_share_ci_high": search_high,
             "sipp_share": sipp_share,
             "sipp_share_ci_low": sipp_low,
             "sipp_share_ci_high": sipp_high,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.metrics.grid import SLOT_S
+from sim.metrics.headcount import presence
 from sim.metrics.stats import pooled_share
 from sim.metrics.steps import level_at, step_levels, time_average, window_max
 from sim.model import eventlog as ev
@@ -124,10 +125,7 @@ def load_day(log: pd.DataFrame, layout: Layout, scenario: Scenario, replication:
         out.visitors[zone.id] = np.bincount(
             _slot_of(mine["t"], slots), weights=mine["persons"], minlength=slots
         )
-    gate = log[log["event"].isin([ev.ADMIT, ev.EXIT])]
-    times, levels = step_levels(
-        gate["t"].to_numpy(), np.where(gate["event"] == ev.ADMIT, 1, -1) * gate["persons"].to_numpy()
-    )
+    times, levels = step_levels(*presence(log))  # persons inside, as the day report counts them
     out.inside_max = np.array([window_max(times, levels, j * SLOT_S, (j + 1) * SLOT_S) for j in range(slots)])
     return out
 

@@ -10,8 +10,11 @@ from sim.present.report import render_html
 
 layout, scenario = valid_files()
 staff_reps = st.slider(t("staff_reps"), 2, 40, 10, key="plan_staff_reps")
-chosen = dataclasses.replace(chosen_settings(scenario), staff_replications=int(staff_reps))
-key = files_key(chosen.replications, chosen.seed, staff_reps, lang())
+verify_days = st.slider(t("verify_days"), 20, 400, 200, step=20, key="plan_verify_days")
+chosen = dataclasses.replace(
+    chosen_settings(scenario), staff_replications=int(staff_reps), verification_days=int(verify_days)
+)
+key = files_key(chosen.replications, chosen.seed, staff_reps, verify_days, lang())
 if st.button(t("plan_run"), key="plan_run", type="primary"):
     with st.spinner(t("running")):
         remember(

@@ -10,6 +10,7 @@ from sim.analysis.congestion.report import CongestionReport
 from sim.analysis.congestion.route import moves_text
 from sim.core.jsonable import finite, number
 from sim.metrics import columns as c
+from sim.metrics.headcount import PeakHeadcount
 from sim.metrics.stats import Results
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
@@ -30,10 +31,20 @@ def _zones(results: Results, layout: Layout) -> dict[str, dict[str, Any]]:
             "max_persons": number(row.max_persons),
             "max_persons_ci95": [number(row.max_persons_ci_low), number(row.max_persons_ci_high)],
             "p95_persons": number(row.p95_persons),
+            "mean_persons": number(row.mean_persons),
             "capacity": None if row.capacity is None or row.capacity != row.capacity else int(row.capacity),
             "area_m2": number(row.area_m2),
         }
     return zones
+
+
+def peak_document(peak: PeakHeadcount, scenario: Scenario) -> dict[str, Any]:
+    """Persons inside at the busiest moment: mean with its 95% CI and the 95th percentile of days."""
+    return {
+        "mean": number(peak.mean), "ci95": [number(peak.ci_low), number(peak.ci_high)],
+        "p95": number(peak.p95), "days": peak.days,
+        "typical_clock": None if peak.typical_s != peak.typical_s else scenario.clock_at(peak.typical_s / 60.0),
+    }  # fmt: skip
 
 
 def day_document(
@@ -66,7 +77,11 @@ def day_document(
         "time_in_gallery_min": _kpi(k, c.TIME_IN_GALLERY_MEAN_MIN),
         "outside_wait_min": _kpi(k, c.OUTSIDE_WAIT_MEAN_MIN),
         "signings": _kpi(k, c.SIGNINGS),
-        "max_persons_inside": _kpi(k, c.MAX_PERSONS_INSIDE),
+        "peak_persons_inside": peak_document(results.peak, scenario),
+        "delayed_share": _kpi(k, c.DELAYED_SHARE),
+        "abandoned_share": _kpi(k, c.ABANDONED_SHARE),
+        "greet_wait_mean_all_min": _kpi(k, c.GREET_WAIT_MEAN_ALL_MIN),
+        "guide_queue_mean": _kpi(k, c.GUIDE_QUEUE_MEAN),
         "guide_utilisation": number(k.loc[c.GUIDE_UTILISATION, "mean"]),
         "guide_utilisation_ci95": _kpi(k, c.GUIDE_UTILISATION)["ci95"],
         "zones": _zones(results, layout),

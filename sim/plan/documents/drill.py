@@ -23,6 +23,7 @@ def _fire(fire: FireDrill) -> dict[str, Any]:
     mean, low, high = fire.clearance
     return {
         "at": fire.clock,
+        "at_each_days_peak": fire.at_peak,
         "persons_inside": fire.persons[0],
         "persons_inside_ci95": [fire.persons[1], fire.persons[2]],
         "clearance_s": mean,

@@ -28,9 +28,10 @@ def with_findings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def source_text(source: OccupantSource, lang: Lang = "en", in_one_language: bool = False) -> str:
     """Where the occupants came from, in words; the scenario's name as written, or in ``lang`` only."""
-    scenario = source.scenario
+    scenario, headcount = source.scenario, source.headcount
     name = scenario[lang] if scenario is not None and in_one_language else scenario
-    return text(f"findings.occupants.{source.kind}", lang, **(asdict(source) | {"scenario": name}))
+    counts = {"p95": f"{headcount.p95:.0f}", "mean": f"{headcount.mean:.1f}"} if headcount is not None else {}
+    return text(f"findings.occupants.{source.kind}", lang, **(asdict(source) | {"scenario": name} | counts))
 
 
 def rule_name(rule: Rule, lang: Lang = "en") -> str:
@@ -65,6 +66,20 @@ def _methods(report: EvacuationReport) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _headcount(source: OccupantSource) -> dict[str, Any] | None:
+    """Persons inside at the busiest moment, when the occupants are the simulated peak."""
+    h = source.headcount
+    if h is None:
+        return None
+    return {
+        "mean": h.mean,
+        "ci95": [h.ci_low, h.ci_high],
+        "p95": h.p95,
+        "days": h.days,
+        "typical_clock": source.typical_clock,
+    }
+
+
 def evacuation_document(report: EvacuationReport) -> dict[str, Any]:
     """Occupants, the three methods, the governing element, N−1, widening, RSET and the code check."""
     code = [
@@ -76,6 +91,7 @@ def evacuation_document(report: EvacuationReport) -> dict[str, Any]:
         {
             "layout": str(report.layout),
             "occupants_source": source_text(report.occupants_source),
+            "peak_persons_inside": _headcount(report.occupants_source),
             "occupants": report.occupants,
             "persons": sum(report.occupants.values()),
             "methods": _methods(report),

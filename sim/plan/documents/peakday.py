@@ -6,6 +6,7 @@ from typing import Any
 
 from sim.analysis.congestion.flags import DETAIL_COLUMNS, describe
 from sim.core.jsonable import rounded
+from sim.plan.documents.day import peak_document
 from sim.plan.documents.evacuation import with_findings
 from sim.plan.peakday import PeakDayPlan
 from sim.plan.runsheet import Action, clock_of
@@ -46,6 +47,7 @@ def plan_document(plan: PeakDayPlan) -> dict[str, Any]:
         "replications": plan.results.replications,
         "seed": plan.results.seed,
         "staff_replications": staff.replications,
+        "peak_persons_inside": peak_document(plan.results.peak, plan.scenario),
         "run_sheet": plan.sheet.to_dict("records"),
         "actions": actions,
         "staff": {
@@ -54,6 +56,8 @@ def plan_document(plan: PeakDayPlan) -> dict[str, Any]:
             "paid_hours": staff.roster.paid_hours,
             "requirement_hours": staff.roster.requirement_hours,
             "mean_tour_min": staff.guides.mean_tour_min,
+            "verification_days": staff.guides.verified.days,
+            "slots_below_target": [staff.guides.table["start"].iloc[j] for j in staff.guides.verified.unmet],
         },
         "flags": _flags(plan),
         "evacuation": {

@@ -45,6 +45,16 @@ def ci(mean: Any, low: Any, high: Any, fmt: Any = num) -> str:
     return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
 
 
+def share_ci(mean: Any, low: Any, high: Any) -> str:
+    """A share in per cent with its 95% CI, the ends rounded outwards: ``100% [99%, 100%]``.
+
+    So a CI that is not zero-width never prints as one.
+    """
+    if missing(low) or missing(high):
+        return pct(mean)
+    return f"{pct(mean)} [{math.floor(float(low) * 100 + 1e-9):.0f}%, {math.ceil(float(high) * 100 - 1e-9):.0f}%]"
+
+
 def verdict(ok: bool | None, lang: Lang) -> str:
     """Met or not met, in words; a dash when there is nothing to meet."""
     return "–" if ok is None else text(f"names.verdict.{'yes' if ok else 'no'}", lang)

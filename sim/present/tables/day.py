@@ -13,14 +13,15 @@ from sim.model.scenario import Scenario
 from sim.plan.compare import Comparison
 from sim.present.findings import flag_detail
 from sim.present.names import element_name, kind_name, zone_name
-from sim.present.tables.common import ci, frame, missing, num, pct
+from sim.present.tables.common import frame, missing, num, pct, share_ci
 
 SHOWN_KPIS = (
     c.PARTIES_ARRIVED, c.PERSONS_ARRIVED, c.PARTIES_SERVED, c.PARTIES_RENEGED, c.PARTIES_INSIDE_AT_CLOSE,
-    c.GREET_WAIT_MEAN_MIN, c.GREET_WAIT_P90_MIN, c.GREET_WITHIN_TARGET_SHARE, c.OUTSIDE_WAIT_MEAN_MIN,
-    c.TIME_IN_GALLERY_MEAN_MIN, c.SIGNINGS, c.MAX_PERSONS_INSIDE, c.GUIDE_UTILISATION,
+    c.GREET_WAIT_MEAN_MIN, c.GREET_WAIT_P90_MIN, c.GREET_WITHIN_TARGET_SHARE, c.DELAYED_SHARE,
+    c.ABANDONED_SHARE, c.OUTSIDE_WAIT_MEAN_MIN, c.TIME_IN_GALLERY_MEAN_MIN, c.SIGNINGS, c.PEAK_PERSONS_INSIDE,
+    c.GUIDE_UTILISATION,
 )  # fmt: skip
-SHARES = (c.GREET_WITHIN_TARGET_SHARE, c.GUIDE_UTILISATION)
+SHARES = (*c.POOLED_SHARES, c.GUIDE_UTILISATION)
 
 
 def kpi_label(name: str, layout: Layout, lang: Lang) -> str:
@@ -44,6 +45,17 @@ def kpi_table(results: Results, lang: Lang) -> pd.DataFrame:
          "ci": f"{kpi_value(name, k.at[name, 'ci_low'])} – {kpi_value(name, k.at[name, 'ci_high'])}"}
         for name in SHOWN_KPIS if name in k.index
     ]  # fmt: skip
+    at = next(
+        i for i, r in enumerate(rows) if r["metric"] == text(f"names.kpi.{c.PEAK_PERSONS_INSIDE}", lang)
+    )
+    rows.insert(
+        at + 1,
+        {
+            "metric": text("names.kpi.peak_persons_inside_p95", lang),
+            "mean": num(results.peak.p95, 0),
+            "ci": "",
+        },
+    )
     return frame(rows, "kpis", ["metric", "mean", "ci"], lang)
 
 
@@ -52,8 +64,8 @@ def half_hour_table(results: Results, scenario: Scenario, lang: Lang) -> pd.Data
     rows = [
         {"start": r.start, "parties": num(r.parties_arrived), "persons": num(r.persons_arrived),
          "wait": num(r.greet_wait_mean_min), "p90": num(r.greet_wait_p90_min),
-         "within": ci(r.greet_within_target_share, r.greet_within_target_share_ci_low,
-                      r.greet_within_target_share_ci_high, pct),
+         "within": share_ci(r.greet_within_target_share, r.greet_within_target_share_ci_low,
+                      r.greet_within_target_share_ci_high),
          "reneged": num(r.reneged), "guides": num(r.guides_on_duty), "busy": num(r.guides_busy),
          "inside": num(r.persons_inside_max, 0)}
         for r in results.half_hours.itertuples()

@@ -7,7 +7,7 @@ import pandas as pd
 from sim.core.text import Lang
 from sim.plan.peakday import PeakDayPlan
 from sim.present.findings import action_text
-from sim.present.tables.common import ci, frame, num, pct
+from sim.present.tables.common import frame, num, share_ci
 
 SHEET_COLUMNS = ["start", "parties", "persons", "inside", "needed", "rostered", "p90", "share", "reneged"]
 
@@ -18,8 +18,8 @@ def run_sheet_table(plan: PeakDayPlan, lang: Lang) -> pd.DataFrame:
         {"start": r.start, "parties": f"{r.parties_arrived:.1f}", "persons": f"{r.persons_arrived:.1f}",
          "inside": f"{r.persons_inside_max:.1f}", "needed": str(r.guides_needed), "rostered": str(r.guides_rostered),
          "p90": num(r.greet_wait_p90_min),
-         "share": ci(r.greet_within_target_share, r.greet_within_target_share_ci_low,
-                     r.greet_within_target_share_ci_high, pct),
+         "share": share_ci(r.greet_within_target_share, r.greet_within_target_share_ci_low,
+                     r.greet_within_target_share_ci_high),
          "reneged": f"{r.reneged:.1f}"}
         for r in plan.sheet.itertuples()
     ]  # fmt: skip

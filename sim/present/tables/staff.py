@@ -6,17 +6,23 @@ import pandas as pd
 
 from sim.analysis.staffing.plan import StaffPlan
 from sim.core.text import Lang, text
+from sim.model.scenario import Scenario
 from sim.present.names import kind_name
-from sim.present.tables.common import ci, frame, num, pct
+from sim.present.tables.common import frame, num, pct, share_ci
 
 
 def slot_table(plan: StaffPlan, lang: Lang) -> pd.DataFrame:
-    """Per half hour: arrivals, load, the plan's guides and the shares reached (plan, fresh, roster, SIPP)."""
-    share, _, _ = plan.roster_share
+    """Per half hour: arrivals, load, guides searched and verified, and the shares they reach.
+
+    Plan and roster on the verification days, with 95% CIs; SIPP on the search's days.
+    """
+    roster = plan.roster_check.share
     rows = [
-        {"start": r.start, "arrivals": num(r.arrivals), "load": num(r.offered_load), "guides": str(int(r.guides)),
-         "share": ci(r.achieved_share, r.achieved_share_ci_low, r.achieved_share_ci_high, pct),
-         "fresh": pct(r.fresh_share), "rostered": str(plan.roster.coverage[i]), "roster_share": pct(share[i]),
+        {"start": r.start, "arrivals": num(r.arrivals), "load": num(r.offered_load), "searched": str(int(r.searched)),
+         "guides": str(int(r.guides)),
+         "share": share_ci(r.verified_share, r.verified_share_ci_low, r.verified_share_ci_high)
+         + ("" if r.meets_target else " ✗"),
+         "rostered": str(plan.roster.coverage[i]), "roster_share": share_ci(roster[0][i], roster[1][i], roster[2][i]),
          "sipp": str(int(r.sipp)), "sipp_share": pct(r.sipp_share)}
         for i, r in enumerate(plan.guides.table.itertuples())
     ]  # fmt: skip
@@ -24,15 +30,38 @@ def slot_table(plan: StaffPlan, lang: Lang) -> pd.DataFrame:
         "start",
         "arrivals",
         "load",
+        "searched",
         "guides",
         "share",
-        "fresh",
         "rostered",
         "roster_share",
         "sipp",
         "sipp_share",
     ]
     return frame(rows, "staff_slots", columns, lang)
+
+
+def verification_lines(plan: StaffPlan, scenario: Scenario, lang: Lang) -> list[tuple[str, bool]]:
+    """What the verification found, in words, each with whether it is good news."""
+    check, table = plan.guides.verified, plan.guides.table
+    share, within = f"{scenario.targets.greet_share:.0%}", f"{scenario.targets.greet_within_min:g}"
+
+    def slots(unmet: tuple[int, ...]) -> str:
+        return ", ".join(table["start"].iloc[list(unmet)])
+
+    def why(stopped: str | None) -> str:
+        return text(f"findings.verification.stopped.{stopped}", lang, ceiling=scenario.staffing.max_guides)
+
+    added = int(table["guides"].sum() - table["searched"].sum())
+    lines = [
+        (text("findings.verification.unmet", lang, slots=slots(check.unmet), share=share, why=why(check.stopped)), False)
+        if check.unmet
+        else (text("findings.verification.verified", lang, days=check.days, share=share, within=within, added=added), True)
+    ]  # fmt: skip
+    if plan.roster_check.unmet:
+        roster = plan.roster_check
+        lines.append((text("findings.verification.roster_unmet", lang, slots=slots(roster.unmet), why=why(roster.stopped)), False))  # fmt: skip
+    return lines
 
 
 def roster_table(plan: StaffPlan, lang: Lang) -> pd.DataFrame:
