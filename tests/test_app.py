@@ -55,8 +55,15 @@ def test_simulate_shows_kpi_cards_with_confidence_intervals():
     at.slider(key="reps").set_value(3).run()
     at.button(key="run").click().run()
     assert not at.exception
-    assert [m.label for m in at.metric] == ["到访组数", "平均等待（分钟）", "目标内接待率", "放弃离开"]
+    assert [m.label for m in at.metric] == [
+        "到访组数",
+        "平均等待（分钟）",
+        "目标内接待率",
+        "放弃离开",
+        "高峰时馆内人数",
+    ]
     assert all("95% 置信区间" in m.proto.help for m in at.metric)
+    assert "各日 95 分位" in at.metric[4].proto.help
     assert len(at.image) == 1 and len(at.dataframe) == 1
 
 
@@ -136,7 +143,7 @@ def test_a_planner_widens_a_door_adds_guides_runs_and_compares():
     page(at, "simulate")
     at.slider(key="reps").set_value(3).run()
     at.button(key="run").click().run()
-    assert not at.exception and len(at.metric) == 4
+    assert not at.exception and len(at.metric) == 5
     page(at, "staffing")
     at.slider(key="staff_reps").set_value(2).run()
     at.slider(key="verify_days").set_value(20).run()

@@ -75,7 +75,7 @@ def test_the_app_opens_runs_a_simulation_and_shows_the_kpi_cards(app_url):
         run.click()
         cards = page.get_by_test_id("stMetric")
         expect(cards.first).to_contain_text("到访组数", timeout=120_000)
-        assert cards.count() == 4
+        assert cards.count() == 5
         expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=60_000)  # the wait plot
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "app_simulate.png"), full_page=True)

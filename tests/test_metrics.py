@@ -97,6 +97,9 @@ def test_the_busiest_moment_counts_visitors_from_admission_and_guides_from_greet
     peak = busiest_moment(ev.to_frame(rows), layout)
     assert peak.persons == 6 and peak.t_s == 8.0  # 3 visitors and their guide, and 2 on the way in
     assert peak.zones == {"lounge": 6.0}  # on the passage in: counted where it leads
-    assert sorted(whereabouts(ev.to_frame(rows), layout, 15.0)) == [("lounge", 2), ("zone", 4)]  # held at the door
+    assert sorted(whereabouts(ev.to_frame(rows), layout, 15.0)) == [
+        ("lounge", 2),
+        ("zone", 4),
+    ]  # held at the door
     assert apportion({"a": 1.0, "b": 1.0, "c": 1.0}, 10) == {"a": 4, "b": 3, "c": 3}
     assert sum(apportion({"a": 0.37, "b": 2.9, "c": 5.1}, 135).values()) == 135

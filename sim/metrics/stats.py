@@ -244,6 +244,23 @@ def pooled_share(within: np.ndarray, waited: np.ndarray) -> tuple[np.ndarray, np
     return share, np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
+def paired_pooled_difference(
+    hits_a: np.ndarray, trials_a: np.ndarray, hits_b: np.ndarray, trials_b: np.ndarray
+) -> tuple[float, float, float, float, float]:
+    """Two pooled shares on the same days (common random numbers) and B − A with its 95% CI.
+
+    The difference of two ratio estimators, linearised day by day (the delta method): each day
+    contributes (w_B − p_B n_B)/n̄_B − (w_A − p_A n_A)/n̄_A, and the t interval is taken over
+    those paired terms. Returns (share A, share B, difference, CI low, CI high).
+    """
+    ha, na, hb, nb = (np.asarray(x, dtype=float) for x in (hits_a, trials_a, hits_b, trials_b))
+    k = len(ha)
+    pa, pb = ha.sum() / na.sum(), hb.sum() / nb.sum()
+    terms = (hb - pb * nb) / nb.mean() - (ha - pa * na) / na.mean()
+    half = float(stdtrit(k - 1, 0.975) * math.sqrt((terms**2).sum() / (k * (k - 1)))) if k > 1 else math.nan
+    return float(pa), float(pb), float(pb - pa), float(pb - pa - half), float(pb - pa + half)
+
+
 def peak_headcount(peaks: list[Peak]) -> PeakHeadcount:
     """Persons inside at each day's busiest moment: mean with its CI, and the 95th percentile of days.
 

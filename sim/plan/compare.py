@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.congestion.report import CongestionReport, analyse
-from sim.metrics.stats import Results, ci95
+from sim.metrics.columns import POOLED_SHARES
+from sim.metrics.stats import Results, ci95, paired_pooled_difference
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.settings import RunSettings
@@ -36,11 +37,21 @@ class Comparison:
 
 
 def paired_kpis(a: Results, b: Results) -> pd.DataFrame:
-    """B − A per replication (same seeds), then mean and t-based 95% CI of the differences."""
+    """B − A per replication (same seeds), then mean and t-based 95% CI of the differences.
+
+    A share of parties is pooled over days in each variant, and its difference paired day by day.
+    """
     fa = pd.DataFrame([d.kpis for d in a.days])
     fb = pd.DataFrame([d.kpis for d in b.days])
     rows = []
     for metric in MAIN_KPIS:
+        if metric in POOLED_SHARES:  # shares of parties: pooled, as everywhere
+            hits, trials = POOLED_SHARES[metric]
+            pa, pb, mean, low, high = paired_pooled_difference(fa[hits], fa[trials], fb[hits], fb[trials])
+            rows.append(
+                {"metric": metric, "a": pa, "b": pb, "difference": mean, "ci_low": low, "ci_high": high}
+            )
+            continue
         diff = fb[metric].to_numpy(dtype=float) - fa[metric].to_numpy(dtype=float)
         mean, low, high = ci95(diff)
         rows.append(

@@ -6,6 +6,7 @@ from sim.app.state import chosen_settings, files_key, lang, recall, remember, t,
 from sim.core.text import text
 from sim.plan.evacuation import check_evacuation, occupants_option
 from sim.present import figures
+from sim.present.findings import occupants_text
 from sim.present.names import element_name
 from sim.present.tables.evacuation import code_table, n_minus_1_table
 
@@ -30,6 +31,7 @@ if report is not None:
     )
     governing = element_name(layout, report.governing_element, lang()) if report.governing_element else "–"
     st.write(t("governing", element=governing, persons=sum(report.occupants.values())))
+    st.caption(occupants_text(report.occupants_source, lang()))
     fig = figures.new_figure(9, 4)
     with figures.chinese_font():
         figures.evacuation_curves(fig.subplots(), report, lang())

@@ -29,7 +29,7 @@ if recall("runs", key) is not None:
 study = recall("runs", st.session_state.get("last_run"))
 if study is not None:
     kpis = study.results.kpis.set_index("metric")
-    cards = st.columns(4)
+    cards = st.columns(5)
     for card, label, metric, scale, unit in (
         (cards[0], "k_parties", c.PARTIES_ARRIVED, 1.0, ""),
         (cards[1], "k_wait", c.GREET_WAIT_MEAN_MIN, 1.0, ""),
@@ -39,6 +39,9 @@ if study is not None:
         row = kpis.loc[metric]
         card.metric(t(label), f"{row['mean'] * scale:.1f}{unit}",
                     help=f"{t('k_ci')} {row['ci_low'] * scale:.1f} – {row['ci_high'] * scale:.1f}{unit}")  # fmt: skip
+    peak = study.results.peak
+    cards[4].metric(t("k_peak"), f"{peak.mean:.1f}",
+                    help=t("k_peak_help", low=f"{peak.ci_low:.1f}", high=f"{peak.ci_high:.1f}", p95=f"{peak.p95:.0f}"))  # fmt: skip
     fig = figures.new_figure(10, 4)
     with figures.chinese_font():
         figures.greeting_wait(fig.subplots(), study.results, scenario, lang())
