@@ -103,3 +103,17 @@ def test_the_busiest_moment_counts_visitors_from_admission_and_guides_from_greet
     ]  # held at the door
     assert apportion({"a": 1.0, "b": 1.0, "c": 1.0}, 10) == {"a": 4, "b": 3, "c": 3}
     assert sum(apportion({"a": 0.37, "b": 2.9, "c": 5.1}, 135).values()) == 135
+
+
+def test_event_log_frame_has_compact_dtypes():
+    frame = ev.to_frame([(1.5, 3, ev.ENTER, "a>b", 2, -1)])
+    assert frame.dtypes.to_dict() == {
+        "t": np.dtype("float64"), "party": np.dtype("int32"), "event": pd.CategoricalDtype(ev.EVENTS),
+        "place": frame["place"].dtype, "persons": np.dtype("int16"), "guide": np.dtype("int16"),
+    }  # fmt: skip
+    assert ev.split_passage_key("a>b") == ("a", "b") and ev.split_passage_key("lounge") is None
+
+
+def test_ci95_is_clipped_to_the_natural_range():
+    assert ci95([0.0, 0.0, 3.0], 0.0)[1] == 0.0
+    assert ci95([1.0, 1.0, 0.7], 0.0, 1.0)[2] == 1.0

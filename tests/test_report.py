@@ -111,7 +111,7 @@ def test_the_report_run_sheet_drill_and_json_give_one_peak_headcount():
     plan, zh, en = built(path)
     peak = plan.results.peak
     document = plan_document(plan)
-    evacuation = [a for a in plan.actions if a.rule == "evacuation"][0]
+    evacuation = next(a for a in plan.actions if a.rule == "evacuation")
     assert peak.p95 == int(peak.p95) and peak.days == 3
     assert document["peak_persons_inside"]["p95"] == peak.p95
     assert document["evacuation"]["persons"] == peak.p95 == sum(plan.evacuation.occupants.values())
