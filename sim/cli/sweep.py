@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,7 +61,11 @@ def sweep(
             else ""
         )
         typer.echo("\n" + say("console.sweep.interrupted", kept=kept, file=file), err=True)
-        raise typer.Exit(130) from None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The run store is closed and the message is out. Exit now: at a normal exit the standard
+        # library joins the pool's manager thread, which can wait forever when Ctrl-C landed in it.
+        os._exit(130)
     if loud:
         print(file=sys.stderr)
     folder = out or Path("results") / file.stem
