@@ -213,8 +213,8 @@ def main() -> None:
     plan = plan_staff(layout=nd_layout, scenario=nd_scenario, settings=RunSettings(store=None))
     print(
         f"| full-day staffing plan, National Day (`anchang staff`: {plan.replications} replications per "
-        f"evaluation, {plan.guides.evaluations} evaluations, {plan.guides.isa_iterations} ISA iterations) "
-        f"| {plan.elapsed_s:.1f} s |"
+        f"evaluation, {plan.guides.evaluations} evaluations, {plan.guides.isa_iterations} ISA iterations, "
+        f"verified on {plan.guides.verified.days} fresh days) | {plan.elapsed_s:.1f} s |"
     )
 
     print(evacuation_row())
