@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -55,17 +55,7 @@ def sweep(
         outcome = run_sweep(file=file, settings=chosen, resume=resume, progress=progress,
                             note=lambda key, fields: note(key, **fields))  # fmt: skip
     except SweepInterrupted as stop:
-        kept = (
-            say("console.sweep.kept", kept=stop.kept, total=stop.total, run=stop.parent)
-            if stop.parent
-            else ""
-        )
-        typer.echo("\n" + say("console.sweep.interrupted", kept=kept, file=file), err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # The run store is closed and the message is out. Exit now: at a normal exit the standard
-        # library joins the pool's manager thread, which can wait forever when Ctrl-C landed in it.
-        os._exit(130)
+        interrupted(stop, file)
     if loud:
         print(file=sys.stderr)
     folder = out or Path("results") / file.stem
@@ -101,3 +91,16 @@ def text_known(kpi: str) -> bool:
     from sim.core.text import has
 
     return has(f"names.kpi.{kpi}")
+
+
+def interrupted(stop: Any, file: Path) -> NoReturn:
+    """Say what an interrupted sweep kept and how to resume it, and exit 130 at once.
+
+    The run store is closed by then. A normal exit would have the standard library join the
+    pool's manager thread, which can wait forever when Ctrl-C landed in it.
+    """
+    kept = say("console.sweep.kept", kept=stop.kept, total=stop.total, run=stop.parent) if stop.parent else ""
+    typer.echo("\n" + say("console.sweep.interrupted", kept=kept, file=file), err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)

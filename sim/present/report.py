@@ -126,7 +126,12 @@ def render_html(plan: PeakDayPlan, lang: Lang = "zh", images: dict[str, str] | N
     captions = {"wait": "fig_wait", "staff": "fig_staff", "flags": "fig_flags", "evac": "fig_evac"}
     method = [
         text("report.method_days", lang, reps=plan.results.replications),
-        text("report.method_staff", lang, staff_reps=plan.staff.replications),
+        text(
+            "report.method_staff",
+            lang,
+            staff_reps=plan.staff.replications,
+            verify_days=plan.staff.guides.verified.days,
+        ),
         text("report.method_congestion", lang, min_share=s.congestion.min_share),
         text("report.method_evacuation", lang, evac_reps=len(plan.evacuation.simulated.runs)),
         text("report.method_code", lang),
