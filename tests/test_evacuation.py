@@ -265,7 +265,7 @@ def test_occupants_denser_than_5_per_m2_are_refused_with_the_zone_named():
 
 def test_capacities_are_whole_persons_per_period():
     layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
-    net = flow_network(layout, {"lounge": 10}, period_s=5.0)
+    net = flow_network(layout, {"lounge": 10}, period_s=5.0)  # 5-s periods make the rounding visible
     door = next(a for a in net.arcs if a[:2] == ("reception", "plaza"))
     assert door[2] == math.ceil(1.3 * 3.6 * 5.0)  # Fs,max 1.3 p/(s·m) × 3.6 m × 5 s = 23.4 → 24
     assert door[3] == 1  # 12 m at the fastest 1.34 m/s = 9.0 s → 1 whole period of 5 s
@@ -284,4 +284,63 @@ def test_the_report_compares_rset_with_the_allowed_time():
     hyd = report.hydraulic
     assert rset.loc["hydraulic", "rset_s"] == pytest.approx(60 + 0 + 2.0 * hyd.movement_s)
     assert rset.loc["hydraulic", "ok"] == (rset.loc["hydraulic", "rset_s"] <= 120)
-    assert report.governing_element == report.governing["element"].iloc[0]
+    top = report.governing.iloc[0]  # 40 people: nothing to gain from a wider door
+    assert report.governing_element == (top["element"] if top["gain_s"] >= 1.0 else None)
+
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_bound_from_the_alarm_is_below_the_simulation_in_every_replication(path):
+    from sim.io.files import load_pair
+    from sim.plan.evacuation import check_evacuation
+    from sim.plan.settings import RunSettings
+
+    layout, scenario = load_pair(path)
+    settings = RunSettings(replications=3, evacuation_replications=6, seed=4, workers=1)
+    report = check_evacuation(layout=layout, scenario=scenario, settings=settings, occupants="peak")
+    runs = [r.clearance_s for r in report.simulated.runs]
+    assert len(report.alarm_bounds_s) == len(runs) == 6
+    assert all(b <= r for b, r in zip(report.alarm_bounds_s, runs, strict=True)), (
+        report.alarm_bounds_s,
+        runs,
+    )
+    assert report.movement_bound_s < report.lower_bound_s <= report.simulated.clearance[0]
+
+
+def test_the_bound_from_the_alarm_adds_each_persons_own_pre_movement():
+    layout = load_layout(ROOT / "layouts" / "one_floor_gallery.yaml")
+    people = {"lounge": 30, "negotiation": 20}
+    moving = lower_bound_s(layout, people)
+    ready = {z: np.zeros(n) for z, n in people.items()}
+    assert lower_bound_s(layout, people, premovement=ready) == moving
+    late = {z: np.full(n, 30.0) for z, n in people.items()}
+    assert lower_bound_s(layout, people, premovement=late) == moving + 30.0  # 1-s periods: exact here
+    one_late = {"lounge": np.r_[np.zeros(29), 120.0], "negotiation": np.zeros(20)}
+    assert lower_bound_s(layout, people, premovement=one_late) >= 120.0  # the last one ready governs
+
+
+def two_rooms_in_series() -> Layout:
+    """A hall through a 1.6 m door into a lobby, out through a 0.8 m exit."""
+    zones = [
+        {"id": "hall", "kind": "other", "area_m2": 200, "xy": [0, 0]},
+        {"id": "lobby", "kind": "other", "area_m2": 100, "xy": [20, 0]},
+        {"id": "out", "kind": "exit", "xy": [30, 0]},
+    ]
+    passages = [
+        {"from": "hall", "to": "lobby", "kind": "door", "length_m": 10, "width_m": 1.6},
+        {"from": "lobby", "to": "out", "kind": "door", "length_m": 5, "width_m": 0.8},
+    ]
+    return Layout.model_validate({"name": "two rooms", "zones": zones, "passages": passages})
+
+
+def test_in_two_rooms_in_series_the_narrow_exit_governs_not_the_wider_door_upstream():
+    layout = two_rooms_in_series()
+    report = analyse(layout, {"hall": 300}, Evacuation(replications=4), seed=2)
+    door, exit_ = (p.pid for p in layout.passages)
+    assert report.governing_element == exit_
+    gains = report.widening.set_index(["element", "extra_m"])["gain_s"]
+    assert gains[(exit_, 0.6)] >= 50.0  # the exit sets the pace
+    assert abs(gains[(door, 0.6)]) < 5.0  # widening the door upstream changes nothing
+    assert list(report.governing["element"])[:1] == [exit_]  # the ranking is the widening study's

@@ -87,7 +87,7 @@ def write_evacuation(report: EvacuationReport, layout: Layout, folder: Path, doc
 def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> None:
     """The readable summary: who is inside, the methods, what governs, exits, zones, N−1, RSET, code."""
     from sim.present.findings import occupants_text
-    from sim.present.names import zone_name
+    from sim.present.names import element_name, zone_name
     from sim.present.tables import evacuation as tables
 
     screen, reader = console(130), lang()
@@ -101,7 +101,11 @@ def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> 
     screen.print("  " + ", ".join(f"{zone_name(layout, z, reader)} {n}" for z, n in people))
     print_frame(screen, tables.methods_table(report, reader), say("console.evac.methods"))
     print_frame(screen, tables.governing_table(report, layout, reader), say("console.evac.governing"))
-    if not report.governing.empty and report.governing["longest_wait_s"].max() < 5:
+    top = report.governing.iloc[0] if not report.governing.empty else None
+    if report.governing_element is not None and top is not None:
+        screen.print(say("console.evac.governs", element=element_name(layout, report.governing_element, reader),
+                         gain=f"{top['gain_s']:.0f}", hydraulic=f"{top['hydraulic_gain_s']:.0f}"))  # fmt: skip
+    elif top is not None:
         screen.print(say("console.evac.no_queue"))
     print_frame(screen, tables.exits_table(report, layout, reader), say("console.evac.exits"))
     print_frame(screen, tables.zone_clear_table(report, layout, reader), say("console.evac.zones"))

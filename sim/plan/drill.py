@@ -152,6 +152,20 @@ class FireDrill:
     occupants: pd.DataFrame  # replication × zone: persons at the alarm
 
 
+def exit_table(runs: list, exits: list[str]) -> pd.DataFrame:
+    """Per exit: persons out (mean over runs) and when the last one is out (mean)."""
+    return pd.DataFrame(
+        {
+            "exit": exits,
+            "persons": [float(np.mean([len(r.exit_times[e]) for r in runs])) for e in exits],
+            "last_out_s": [
+                float(np.mean([r.exit_times[e][-1] if len(r.exit_times[e]) else math.nan for r in runs]))
+                for e in exits
+            ],
+        }
+    )
+
+
 def alarm_places(
     layout: Layout, scenario: Scenario, at: int | None, replications: int, seed: int, workers: int | None
 ) -> tuple[list[list[tuple[str, int]]], str]:
@@ -202,20 +216,15 @@ def fire_drill(
             pre.setdefault(zone, []).extend([delay] * persons)
         run = simulate_egress(net, occupants, {z: np.asarray(v) for z, v in pre.items()})
         runs.append(run)
-        bounds.append(lower_bound_s(layout, occupants, settings.period_s, blocked) if occupants else 0.0)
+        own = {z: np.asarray(v) for z, v in pre.items()}  # each person's own pre-movement: from the alarm
+        bounds.append(
+            lower_bound_s(layout, occupants, settings.period_s, blocked, premovement=own)
+            if occupants
+            else 0.0
+        )
         counts.append(occupants)
     clear = [r.clearance_s for r in runs]
-    exits = sorted(net.exits)
-    by_exit = pd.DataFrame(
-        {
-            "exit": exits,
-            "persons": [float(np.mean([len(r.exit_times[e]) for r in runs])) for e in exits],
-            "last_out_s": [
-                float(np.mean([r.exit_times[e][-1] if len(r.exit_times[e]) else math.nan for r in runs]))
-                for e in exits
-            ],
-        }
-    )
+    by_exit = exit_table(runs, sorted(net.exits))
     return FireDrill(
         clock=clock,
         at_peak=at is None,

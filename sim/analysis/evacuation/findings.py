@@ -7,8 +7,11 @@ Methods:
   what it adds to the arrivals is its queue. S follows the specific flow (IMO Table 1.3), or the
   crowd's own density when too few people pass to form a steady stream. A route takes
   pre-movement + Σ walking + the longest flow time on it.
-- *lower bound* (EVACNET4's time-expanded network): the quickest evacuation the capacities allow, a time-expanded max flow with
-  the code flow capacities and the fastest walking speed any method here uses; nobody can beat it.
+- *lower bounds* (EVACNET4's time-expanded network): the quickest evacuation the capacities allow, a time-expanded max flow with
+  the code flow capacities and the fastest walking speed any method here uses, in 1-s periods.
+  *Movement only*: everyone ready at once. *From the alarm*: each person ready after their own
+  pre-movement draw, the same draws as the simulation's, so it is at most the simulated
+  clearance in every replication; reported as the mean over replications.
 - *simulated* (``sim.egress``): occupants as agents with pre-movement times, route choice by
   distance and queue, passages as flow-limited servers and speed falling with density.
 
@@ -36,6 +39,8 @@ from sim.model.names import Names
 from sim.model.settings import Evacuation
 
 WIDENINGS_M = (0.3, 0.6)
+CANDIDATES = 4  # elements widened in the search for the governing one, from each ranking
+GAIN_THAT_COUNTS_S = 1.0  # a widening gaining less than this governs nothing
 
 
 def premovement_design_s(settings: Evacuation, q: float = 0.99) -> float:
@@ -61,10 +66,12 @@ class EvacuationReport:
     settings: Evacuation
     allowed_s: float | None
     hydraulic: Hydraulic
-    lower_bound_s: float
-    lower_curve: pd.DataFrame
+    lower_bound_s: float  # from the alarm: the mean over replications of each one's own bound
+    alarm_bounds_s: list[float]  # per replication: the bound with that replication's pre-movement draws
+    movement_bound_s: float  # movement only: everyone ready at once
+    lower_curve: pd.DataFrame  # movement only
     simulated: Simulated
-    governing: pd.DataFrame  # elements ranked by hydraulic queueing time, simulated waits beside
+    governing: pd.DataFrame  # candidate elements ranked by the simulated gain of widening each
     n_minus_1: pd.DataFrame
     widening: pd.DataFrame
     rset: pd.DataFrame
@@ -73,8 +80,22 @@ class EvacuationReport:
 
     @property
     def governing_element(self) -> str | None:
-        """The element with the longest queue."""
-        return None if self.governing.empty else str(self.governing["element"].iloc[0])
+        """The element whose widening shortens the simulated clearance most (None: widening gains nothing)."""
+        if self.governing.empty or not self.governing["gain_s"].iloc[0] >= GAIN_THAT_COUNTS_S:
+            return None
+        return str(self.governing["element"].iloc[0])
+
+
+def alarm_bounds(
+    layout: Layout,
+    occupants: dict[str, int],
+    settings: Evacuation,
+    draws: list[dict[str, np.ndarray]],
+    blocked: frozenset[str] = frozenset(),
+    widths: dict[str, float] | None = None,
+) -> list[float]:
+    """Per replication, the lower bound from the alarm with that replication's own pre-movement draws."""
+    return [lower_bound_s(layout, occupants, settings.period_s, blocked, widths, d) for d in draws]
 
 
 def _variant(layout, occupants, settings, seed, draws, blocked=frozenset(), widths=None) -> dict:
@@ -83,7 +104,7 @@ def _variant(layout, occupants, settings, seed, draws, blocked=frozenset(), widt
         h = hydraulic(
             layout, occupants, premovement_design_s(settings), settings.width_convention, blocked, widths
         )
-        lb = lower_bound_s(layout, occupants, settings.period_s, blocked, widths)
+        lb = float(np.mean(alarm_bounds(layout, occupants, settings, draws, blocked, widths)))
         sim = simulated(layout, occupants, settings, seed, blocked, widths, draws)
     except NoEscapeRoute as exc:
         return {"hydraulic_s": math.nan, "lower_bound_s": math.nan, "simulated_s": math.nan,
@@ -113,20 +134,13 @@ def analyse(
     hyd = hydraulic(layout, occupants, pre, settings.width_convention)
     bound = lower_bound_s(layout, occupants, settings.period_s)
     draws = [premovement_draws(occupants, settings, seed, r) for r in range(settings.replications)]
+    from_alarm = alarm_bounds(layout, occupants, settings, draws)
     sim = simulated(layout, occupants, settings, seed, draws=draws)
-    governing = _rank(hyd, sim)
     blocked_rows = [
         {"blocked_exit": e, **_variant(layout, occupants, settings, seed, draws, frozenset({e}))}
         for e in sorted(open_exits(layout, frozenset()))
     ]
-    widening = []
-    if not governing.empty:
-        top = governing["element"].iloc[0]
-        width = layout.passage[top].width_m
-        for extra in WIDENINGS_M:
-            row = _variant(layout, occupants, settings, seed, draws, widths={top: width + extra})
-            widening.append({"element": top, "width_m": width, "extra_m": extra, **row,
-                             "gain_s": sim.clearance[0] - row["simulated_s"]})  # fmt: skip
+    governing, widening = _governing(layout, occupants, settings, seed, draws, hyd, sim)
     design = design_occupants(layout)
     code_people = {z: max(design.get(z, 0.0), occupants.get(z, 0)) for z in set(design) | set(occupants)}
     return EvacuationReport(
@@ -136,7 +150,9 @@ def analyse(
         settings=settings,
         allowed_s=allowed_s,
         hydraulic=hyd,
-        lower_bound_s=bound,
+        lower_bound_s=float(np.mean(from_alarm)),
+        alarm_bounds_s=from_alarm,
+        movement_bound_s=bound,
         lower_curve=lower_bound_curve(layout, occupants, settings.period_s, round(bound / settings.period_s)),
         simulated=sim,
         governing=governing,
@@ -149,7 +165,7 @@ def analyse(
 
 
 def _rank(hyd: Hydraulic, sim: Simulated) -> pd.DataFrame:
-    """Elements by their hydraulic queueing time, the longest simulated wait beside it."""
+    """Elements with a hydraulic queue or a simulated wait: persons, hydraulic queue, simulated waits."""
     columns = ["element", "persons", "hydraulic_queue_s", "longest_wait_s", "mean_wait_s"]
     if hyd.elements.empty:
         return pd.DataFrame(columns=columns)
@@ -158,8 +174,53 @@ def _rank(hyd: Hydraulic, sim: Simulated) -> pd.DataFrame:
     )
     waits = sim.waits().set_index("element") if sim.runs and sim.waits().shape[0] else pd.DataFrame()
     table = queues.join(waits.drop(columns="persons", errors="ignore"), how="left").fillna(0.0).reset_index()
-    ranked = table.sort_values(["hydraulic_queue_s", "longest_wait_s"], ascending=False)
-    return ranked[ranked["hydraulic_queue_s"] > 0][columns].reset_index(drop=True)
+    for column in columns[1:]:
+        table[column] = table.get(column, 0.0)
+    return table[columns].reset_index(drop=True)
+
+
+def _governing(
+    layout: Layout,
+    occupants: dict[str, int],
+    settings: Evacuation,
+    seed: int,
+    draws: list[dict[str, np.ndarray]],
+    hyd: Hydraulic,
+    sim: Simulated,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The candidates for the governing element ranked by the gain of widening each, and that study.
+
+    The candidates are the elements with the longest hydraulic queues and simulated waits; the
+    governing one is that whose widening shortens the simulated clearance most. Each candidate is widened by every step of ``WIDENINGS_M`` on the same pre-movement draws,
+    so the gains are paired. The ranking and the widening table are the same numbers.
+    """
+    table = _rank(hyd, sim)
+    if table.empty:
+        return table.assign(gain_s=[], hydraulic_gain_s=[]), pd.DataFrame()
+    queued = table[table["hydraulic_queue_s"] > 0].nlargest(CANDIDATES, "hydraulic_queue_s")["element"]
+    waited = table[table["longest_wait_s"] > 0].nlargest(CANDIDATES, "longest_wait_s")["element"]
+    candidates = list(dict.fromkeys([*queued, *waited]))
+    rows = []
+    for element in candidates:
+        width = layout.passage[element].width_m
+        for extra in WIDENINGS_M:
+            row = _variant(layout, occupants, settings, seed, draws, widths={element: width + extra})
+            rows.append({"element": element, "width_m": width, "extra_m": extra, **row,
+                         "gain_s": sim.clearance[0] - row["simulated_s"],
+                         "hydraulic_gain_s": hyd.clearance_s - row["hydraulic_s"]})  # fmt: skip
+    widening = pd.DataFrame(rows)
+    if widening.empty:
+        return table.iloc[0:0].assign(gain_s=[], hydraulic_gain_s=[]), widening
+    widest = widening[widening["extra_m"] == max(WIDENINGS_M)].set_index("element")[
+        ["gain_s", "hydraulic_gain_s"]
+    ]
+    ranked = table.set_index("element").join(widest, how="inner").reset_index()
+    ranked = ranked.sort_values(["gain_s", "hydraulic_gain_s", "hydraulic_queue_s"], ascending=False)
+    order = {e: i for i, e in enumerate(ranked["element"])}
+    widening = widening.sort_values(
+        ["element", "extra_m"], key=lambda c: c.map(order) if c.name == "element" else c
+    )
+    return ranked.reset_index(drop=True), widening.reset_index(drop=True)
 
 
 def _rset(hyd: Hydraulic, sim: Simulated, settings: Evacuation, allowed_s: float | None) -> pd.DataFrame:

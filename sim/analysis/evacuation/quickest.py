@@ -33,6 +33,8 @@ class FlowNetwork:
     arcs: Sequence[tuple[str, str, float, int]]  # (from, to, people per period, periods to cross)
     exits: frozenset[str] = field(default_factory=frozenset)
     lindo: bool = False  # LINDO's convention: an arc with lead time τ costs τ + 1 periods
+    # zone → {period: people ready to move from then}; without it everyone is ready at t = 0
+    released: dict[str, dict[int, float]] | None = None
 
     @property
     def people(self) -> float:
@@ -79,9 +81,11 @@ def expanded(net: FlowNetwork, periods: int) -> tuple[csr_array, int, int, dict]
         add(leave[:-1], entry[1:], cap)  # waiting in the zone
         if zone in net.exits:
             add(leave, np.full(len(t), sink), UNBOUNDED)
-    for zone, people in net.initial.items():
-        if people > 0:
-            add(source, 2 * index[zone], _units(people))
+    ready = net.released if net.released is not None else {z: {0: n} for z, n in net.initial.items()}
+    for zone, by_period in ready.items():
+        for period, people in by_period.items():
+            if people > 0 and period <= periods:
+                add(source, 2 * (period * n_zones + index[zone]), _units(people))
     for u, v, per_period, lead in net.arcs:
         lag = lead + (1 if net.lindo else 0)
         if per_period <= 0 or lag > periods:

@@ -57,7 +57,10 @@ def _methods(report: EvacuationReport) -> dict[str, Any]:
             "width_convention": report.settings.width_convention, "routes": _records(hyd.routes),
             "elements": _records(hyd.elements), "by_exit": _records(hyd.by_exit),
         },
-        "lower_bound": {"clearance_s": report.lower_bound_s, "period_s": report.settings.period_s},
+        "lower_bound": {
+            "clearance_s": report.lower_bound_s, "per_replication_s": report.alarm_bounds_s,
+            "movement_only_s": report.movement_bound_s, "period_s": report.settings.period_s,
+        },
         "simulated": {
             "clearance_s": mean, "ci95": [low, high], "p95_s": sim.clearance_p95_s, "replications": len(sim.runs),
             "speed_model": report.settings.speed_model, "by_exit": _records(sim.by_exit()),

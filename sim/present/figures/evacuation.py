@@ -11,19 +11,19 @@ from sim.model.layout import Layout
 from sim.present.figures.maps import layout_map
 from sim.present.names import element_name, kind_name
 
-COLOURS = {"hydraulic": "#d95f02", "lower_bound": "#1b9e77", "simulated": "#7570b3"}
+COLOURS = {"hydraulic": "#d95f02", "movement_bound": "#1b9e77", "simulated": "#7570b3"}
 
 
 def evacuation_curves(ax: Axes, report: EvacuationReport, lang: Lang = "zh") -> Axes:
     """People still inside against time, one line per method (the simulated with its 5–95% band)."""
     for method, frame, seconds in (
         ("hydraulic", report.hydraulic.curve, report.hydraulic.clearance_s),
-        ("lower_bound", report.lower_curve, report.lower_bound_s),
+        ("movement_bound", report.lower_curve, report.movement_bound_s),
         ("simulated", report.simulated.curve(), report.simulated.clearance[0]),
     ):
         key = "figure.evacuation.simulated" if method == "simulated" else "figure.evacuation.method"
         label = text(key, lang, method=kind_name("method", method, lang), seconds=f"{seconds:.0f}")
-        if method == "lower_bound":
+        if method == "movement_bound":
             ax.step(frame["t_s"], frame["remaining"], where="post", color=COLOURS[method], label=label)
         else:
             ax.plot(frame["t_s"], frame["remaining"], color=COLOURS[method], label=label)

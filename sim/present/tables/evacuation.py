@@ -25,7 +25,9 @@ def methods_table(report: EvacuationReport, lang: Lang) -> pd.DataFrame:
          "how": text("console.evac.how_hydraulic", lang, pre=f"{report.hydraulic.premovement_s:.0f}",
                      convention=s.width_convention.upper())},
         {"method": kind_name("method", "lower_bound", lang), "clearance": seconds(report.lower_bound_s),
-         "how": text("console.evac.how_lower_bound", lang)},
+         "how": text("console.evac.how_lower_bound", lang, runs=len(report.alarm_bounds_s))},
+        {"method": kind_name("method", "movement_bound", lang), "clearance": seconds(report.movement_bound_s),
+         "how": text("console.evac.how_movement_bound", lang)},
         {"method": kind_name("method", "simulated", lang), "clearance": _sim(mean, low, high),
          "how": text("console.evac.how_simulated", lang, runs=len(report.simulated.runs),
                      p95=f"{report.simulated.clearance_p95_s:.0f}", speed=s.speed_model)},
@@ -34,13 +36,14 @@ def methods_table(report: EvacuationReport, lang: Lang) -> pd.DataFrame:
 
 
 def governing_table(report: EvacuationReport, layout: Layout, lang: Lang, top: int = 5) -> pd.DataFrame:
-    """The elements with the longest hydraulic queues, the longest simulated wait beside each."""
+    """The candidates by the gain of widening each: persons, hydraulic queue, simulated wait, gains."""
     rows = [
         {"element": element_name(layout, r.element, lang), "persons": f"{r.persons:.0f}",
-         "queue": seconds(r.hydraulic_queue_s), "wait": seconds(r.longest_wait_s)}
+         "queue": seconds(r.hydraulic_queue_s), "wait": seconds(r.longest_wait_s),
+         "gain": f"{r.gain_s:+.0f} s", "hydraulic_gain": f"{r.hydraulic_gain_s:+.0f} s"}
         for r in report.governing.head(top).itertuples()
     ]  # fmt: skip
-    return frame(rows, "governing", ["element", "persons", "queue", "wait"], lang)
+    return frame(rows, "governing", ["element", "persons", "queue", "wait", "gain", "hydraulic_gain"], lang)
 
 
 def exits_table(report: EvacuationReport, layout: Layout, lang: Lang) -> pd.DataFrame:
