@@ -344,3 +344,32 @@ def test_in_two_rooms_in_series_the_narrow_exit_governs_not_the_wider_door_upstr
     assert gains[(exit_, 0.6)] >= 50.0  # the exit sets the pace
     assert abs(gains[(door, 0.6)]) < 5.0  # widening the door upstream changes nothing
     assert list(report.governing["element"])[:1] == [exit_]  # the ranking is the widening study's
+
+
+def stair_down() -> Layout:
+    """500 persons on an upper floor, one 1.2 m stair of 20 m down to the street."""
+    zones = [
+        {"id": "upper", "kind": "other", "area_m2": 400, "xy": [0, 0], "floor": 2},
+        {"id": "street", "kind": "exit", "xy": [10, 0], "floor": 1},
+    ]
+    passages = [{"from": "upper", "to": "street", "kind": "stair", "length_m": 20, "width_m": 1.2}]
+    return Layout.model_validate({"name": "one stair", "zones": zones, "passages": passages})
+
+
+@pytest.mark.parametrize("model", ["sfpe", "weidmann"])
+def test_a_500_person_stair_carries_what_it_admits(model):
+    layout, people = stair_down(), {"upper": 500}
+    run = simulate_egress(egress_network(layout, model=model), people, zero_premovement(people))
+    hand = hydraulic(layout, people).clearance_s  # flow-bound: 500 / (1.1 p/(s·m) × 1.2 m) + walking
+    print(model, run.clearance_s, hand)
+    assert run.clearance_s == pytest.approx(hand, rel=0.10)
+
+
+def test_rimea_9_under_both_speed_laws_agrees_within_ten_per_cent():
+    people = {"hall": 1000}
+    sfpe, weidmann = (
+        simulate_egress(egress_network(rimea9(2), model=m), people, zero_premovement(people)).clearance_s
+        for m in ("sfpe", "weidmann")
+    )
+    print(sfpe, weidmann)
+    assert weidmann == pytest.approx(sfpe, rel=0.10)  # no jam at the shuffling floor under Weidmann

@@ -11,9 +11,12 @@ from every zone (walking plus the queue already at each passage on the way) is r
 ``REFRESH_S`` seconds of evacuation time, as occupants see and hear the crowd around them.
 
 A passage (door, corridor, stair) is a flow-limited server: people pass its entry one at a time,
-first come first served, at its capacity Fs,max × effective width (SFPE Handbook 5th ed. ch. 59).
-Crossing it takes L / S, with S falling with the density on the passage at that moment (SFPE
-S = k(1 − 0.266 D), or Weidmann). A zone holds at most 3.8 p/m² (SFPE: movement stops), or its
+first come first served, at its capacity Fs,max × effective width (SFPE Handbook 5th ed. ch. 59),
+or at the most its speed law can carry where that is less (an SFPE stair, Weidmann). Crossing it
+takes L / S, with S falling with the density on the passage at that moment (SFPE
+S = k(1 − 0.266 D), or Weidmann), but never below the speed that carries the flow it admits: the
+flow is conserved along the passage and the queue stays at its entry, instead of a jam at the
+shuffling floor. A zone holds at most 3.8 p/m² (SFPE: movement stops), or its
 initial occupants if more; people wait where they are for room in a full zone.
 
 The model keeps only what the findings need: exit times per exit, when each zone emptied, and
@@ -32,7 +35,14 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from sim.analysis.evacuation.elements import FS_MAX, crowd_speed, effective_width, free_speed
+from sim.analysis.evacuation.elements import (
+    FS_MAX,
+    carried_flow,
+    conserving_speed,
+    crowd_speed,
+    effective_width,
+    free_speed,
+)
 from sim.analysis.evacuation.network import NoEscapeRoute, escape_directions
 from sim.model.layout import SAFE_KINDS, Layout
 
@@ -50,6 +60,7 @@ class Move:
     width_m: float  # effective width
     rate: float  # persons per second through the entry
     element: str
+    least_speed: float  # m/s: the speed that carries ``rate`` (flow is conserved on the passage)
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,11 @@ def egress_network(
         width = effective_width(widths.get(p.pid, p.width_m), element.split("_")[0], convention)
         if width <= 0:
             continue  # narrower than its boundary layers: nobody gets through
-        move = Move(p.pid, v, p.length_m, width, FS_MAX[element] * width, element)
+        # No passage admits more than its speed law lets it discharge, and its crowd never slows
+        # below the speed that carries what it admits: flow is conserved, queues form at entries.
+        specific = min(FS_MAX[element], carried_flow(element, model))
+        least = conserving_speed(specific, element, model)
+        move = Move(p.pid, v, p.length_m, width, specific * width, element, least)
         graph.add_edge(u, v, move=move, walk=p.length_m / free_speed(element, model))
     graph.add_nodes_from(z.id for z in layout.zones)
     to_exit = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), set(exits), weight="walk")
@@ -212,7 +227,8 @@ class _Evacuation:
         area = move.length_m * max(move.width_m, 0.1)
         density = self.on_passage[move.pid] / area if area > 0 else 0.0
         model = self.net.model
-        crossing = move.length_m / crowd_speed(density, move.element, model) if move.length_m else 0.0
+        speed = max(crowd_speed(density, move.element, model), move.least_speed)
+        crossing = move.length_m / speed if move.length_m else 0.0
         self.seq += 1
         heapq.heappush(self.heap, (now + crossing, self.seq, "arrive", agent, move))
         queue = self.waiting[at]

@@ -7,6 +7,7 @@ N / (Fs·W) and is walked in L / S (SFPE Handbook 5th ed. ch. 59; IMO MSC.1/Circ
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -95,8 +96,8 @@ def free_speed(element: str, model: str = "sfpe") -> float:
     return v * (UP_FACTOR if element == "stair_up" else 1.0)
 
 
-def crowd_speed(density: float, element: str, model: str = "sfpe") -> float:
-    """Speed (m/s) at a density on an element, never below ``MIN_SPEED`` (scalar, for the agents)."""
+def crowd_speed(density: float, element: str, model: str = "sfpe", floor: float = MIN_SPEED) -> float:
+    """Speed (m/s) at a density on an element, never below ``floor`` (scalar, for the agents)."""
     stair = element.startswith("stair")
     factor = UP_FACTOR if element == "stair_up" else 1.0
     if model == "weidmann":
@@ -106,7 +107,34 @@ def crowd_speed(density: float, element: str, model: str = "sfpe") -> float:
     else:
         k = K_M_S["stair" if stair else "corridor"]
         v = 0.85 * k if density < 0.54 else (0.0 if density >= 3.8 else k * (1 - A_M2 * density))
-    return max(MIN_SPEED, v * factor)
+    return max(floor, v * factor)
+
+
+_DENSITIES = np.linspace(0.01, WEIDMANN_JAM, 2000)  # p/m², for the speed laws' flow curves
+
+
+@functools.cache
+def _flow_curve(element: str, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """(speed, specific flow) over densities, for a speed law without its shuffling floor."""
+    speeds = np.array([crowd_speed(d, element, model, floor=0.0) for d in _DENSITIES])
+    return speeds, speeds * _DENSITIES
+
+
+def carried_flow(element: str, model: str = "sfpe") -> float:
+    """The most persons per second per metre the speed law lets an element discharge (its peak S·D)."""
+    return float(_flow_curve(element, model)[1].max())
+
+
+def conserving_speed(specific: float, element: str, model: str = "sfpe") -> float:
+    """The speed on the free-flowing branch at which the element carries ``specific`` p/(s·m).
+
+    A passage that admits this flow discharges it at this speed or faster, so a queue at its
+    entry never drives the people on it below the speed that carries what it lets in.
+    """
+    speeds, flows = _flow_curve(element, model)
+    peak = int(np.argmax(flows))
+    at = int(np.searchsorted(flows[: peak + 1], specific))  # the free branch rises to the peak
+    return float(speeds[min(at, peak)])
 
 
 def fastest_speed(element: str) -> float:
