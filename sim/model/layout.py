@@ -82,6 +82,11 @@ class Zone(BaseModel):
         None, ge=1, description="persons allowed inside at once (required for show units)"
     )
     visitor_exit: bool = Field(False, description="exit zones only: visitors leave this way daily")
+    enclosed: bool = Field(
+        False,
+        description="stair zones only: an enclosed or smoke-proof stair (封闭/防烟楼梯间), a safe exit of "
+        "each storey it serves; an open stair is not",
+    )
     security_posts: int = Field(0, ge=0, description="fixed security posts (保安岗) at this zone")
     note: str | None = None
 
@@ -124,6 +129,10 @@ class Layout(BaseModel):
     )
     zones: list[Zone] = Field(min_length=1)
     passages: list[Passage] = Field(min_length=1)
+    fire_resistance_grade: int = Field(
+        2, ge=1, le=4, description="耐火等级 1–4 (GB 50016): grades 1 and 2 share the code's limits"
+    )
+    sprinklers: bool = Field(False, description="automatic sprinklers: travel distances may be 25% longer")
 
     @cached_property
     def zone(self) -> dict[str, Zone]:

@@ -103,7 +103,6 @@ class Evacuation(BaseModel):
     replications: int = Field(20, ge=2, le=1000, description="simulated evacuations per variant")
     period_s: float = Field(1.0, gt=0, le=60, description="time step of the lower bounds (seconds)")
     crowded_place: bool = Field(True, description="人员密集场所: exit doors at least 1.40 m")
-    sprinklers: bool = Field(False, description="sprinklers: travel distances may be 25% longer")
 
 
 class Staffing(BaseModel):

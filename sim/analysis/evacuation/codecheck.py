@@ -1,8 +1,13 @@
 """Fire-code check of a layout (GB 50016-2014, 2018 ed., 《建筑设计防火规范》).
 
-Each rule gives a value, the limit, pass or fail and the clause. The clause numbers marked "(?)"
-were not verified against the official text, and the mandatory GB 55037-2022 may override
-overlapping clauses: a fire engineer confirms before relying on the result.
+Each rule gives a value, the limit, pass or fail and the clause. The values were read from
+public pages quoting the code, not the official text; clauses marked "(?)" were not verified,
+and the mandatory GB 55037-2022 may override overlapping clauses: a fire engineer confirms
+before relying on the result.
+
+Safe exits (安全出口) of a storey are its doors to outside and its doors into an enclosed or
+smoke-proof stair (``Zone.enclosed``). An open stair, however wide, is not one, and a stair going
+up never is. The fire-resistance grade and sprinklers are the layout's.
 """
 
 from __future__ import annotations
@@ -10,14 +15,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations
 
-from sim.model.layout import SAFE_KINDS, Layout
+from sim.model.layout import SAFE_KINDS, Layout, Passage
 
-# 表5.5.21-1, fire-resistance grade 1–2: exit width per 100 persons by storey position (m).
-WIDTH_PER_100 = {1: 0.65, 2: 0.65, 3: 0.75}  # 4th storey and above: 1.00
-MIN_EXIT_DOOR_M = 0.90  # 5.5.18 (?)
-MIN_CORRIDOR_STAIR_M = 1.10  # 5.5.18 (?)
-MIN_CROWDED_DOOR_M = 1.40  # 人员密集的公共场所 疏散门 (older numbering 5.3.14)
+# 表5.5.21-1: exit width per 100 persons (m) by the storey's position (1–2, 3, 4 and above) and grade.
+WIDTH_PER_100 = {
+    (1, 2): (0.65, 0.75, 1.00),
+    (3,): (0.75, 1.00, None),
+    (4,): (1.00, 1.25, None),
+}
+MIN_DOOR_M = 0.90  # 5.5.18: net width of evacuation doors and safe exits of public buildings
+MIN_CORRIDOR_STAIR_M = 1.10  # 5.5.18: evacuation corridors and stairs
+MIN_CROWDED_DOOR_M = 1.40  # 5.5.19: doors of crowded places (人员密集的公共场所)
+MIN_CROWDED_OUTDOOR_M = 3.00  # 5.5.19: the outdoor escape passage of a crowded place
+MIN_EXIT_SPACING_M = 5.0  # 5.5.2: adjacent safe exits of a storey at least 5 m apart
 HALL_TRAVEL_M = 30.0  # 5.5.17-4: any point of a hall to the nearest exit; +25% with sprinklers
 DESIGN_DENSITY = {"sand_table": 0.75, "show_unit": 0.75}  # 展览厅 ≥ 0.75 p/m²; others 营业厅 0.60
 RETAIL_DENSITY = 0.60  # 营业厅, floors 1–2, upper value of 0.43–0.60 p/m²
@@ -28,7 +40,10 @@ class RuleKind(StrEnum):
 
     EXIT_WIDTH = "exit_width"  # exit width per 100 persons, per storey
     EXIT_COUNT = "exit_count"  # number of exits, per storey
-    EXIT_DOOR = "exit_door"  # clear width of a door out (or into a stair enclosure)
+    EXIT_SPACING = "exit_spacing"  # the two nearest exits of a storey
+    EXIT_DOOR = "exit_door"  # clear width of a door on an escape route
+    CROWDED_DOOR = "crowded_door"  # clear width of a crowded place's exit door
+    OUTDOOR_WIDTH = "outdoor_width"  # clear width of a crowded place's outdoor escape passage
     CORRIDOR_WIDTH = "corridor_width"  # clear width of a corridor on an escape route
     STAIR_WIDTH = "stair_width"  # clear width of a stair on an escape route
     TRAVEL_DISTANCE = "travel_distance"  # from the far side of a zone to the nearest exit
@@ -57,89 +72,125 @@ def design_occupants(layout: Layout) -> dict[str, float]:
     }
 
 
-def _floor_exits(layout: Layout, floor: int) -> list:
-    """Passages that leave a storey: straight to outside, or down a stair."""
-    out = []
+def is_safe_exit(layout: Layout, zone_id: str) -> bool:
+    """Outside, or an enclosed stair: where a storey's escape ends."""
+    zone = layout.zone[zone_id]
+    return zone.kind in SAFE_KINDS or (zone.kind == "stair" and zone.enclosed)
+
+
+def floor_exits(layout: Layout, floor: int) -> list[tuple[Passage, str]]:
+    """The storey's safe exits: (passage, where it leads) from its zones to outside or an enclosed stair."""
+    out: dict[str, tuple[Passage, str]] = {}
     for p in layout.passages:
         for u, v in ((p.from_, p.to), (p.to, p.from_)) if not p.one_way else ((p.from_, p.to),):
             zu, zv = layout.zone[u], layout.zone[v]
+            into_stair = zv.kind == "stair"  # an enclosed stair is entered on the storey it serves
             if (
                 zu.floor == floor
-                and zu.kind not in SAFE_KINDS
-                and (zv.kind in SAFE_KINDS or p.kind == "stair" or zv.floor < floor)
+                and not is_safe_exit(layout, u)
+                and is_safe_exit(layout, v)
+                and (not into_stair or zv.floor == floor)
             ):
-                out.append(p)
-    return list({p.pid: p for p in out}.values())
+                out[p.pid] = (p, v)
+    return list(out.values())
 
 
-def check(
-    layout: Layout, occupants: dict[str, float], crowded: bool = True, sprinklers: bool = False
-) -> list[Rule]:
-    """The code checks, one row per rule and element."""
-    rules: list[Rule] = []
+def width_per_100(floor: int, grade: int) -> float:
+    """Exit width per 100 persons for a storey at ``floor`` (表5.5.21-1).
+
+    Grades 1 and 2 share a column, the 4th storey and above share a row; where the table allows
+    no such building (grade 3 above the 4th storey, grade 4 above the 2nd), its largest value.
+    """
+    row = WIDTH_PER_100[(1, 2) if floor <= 2 else (3,) if floor == 3 else (4,)]
+    found = row[max(0, grade - 2)]
+    return found if found is not None else 1.25
+
+
+def check(layout: Layout, occupants: dict[str, float], crowded: bool = True) -> list[Rule]:
+    """The code checks, one row per rule and storey or element."""
+    return [*_storey_rules(layout, occupants), *_element_rules(layout, crowded), *_travel_rules(layout)]
+
+
+def _storey_rules(layout: Layout, occupants: dict[str, float]) -> list[Rule]:
+    """Exit width (sized by the most-populated storey at or above, 5.5.21), count and spacing per storey."""
     floors = sorted({z.floor for z in layout.zones if z.kind not in SAFE_KINDS})
+    people = {f: sum(n for z, n in occupants.items() if layout.zone[z].floor == f) for f in floors}
+    rules: list[Rule] = []
     for floor in floors:
-        people = sum(n for zid, n in occupants.items() if layout.zone[zid].floor == floor)
-        exits = _floor_exits(layout, floor)
-        width = sum(p.width_m for p in exits)
-        need = people * WIDTH_PER_100.get(floor, 1.00) / 100.0
-        rules.append(
-            Rule(RuleKind.EXIT_WIDTH, "5.5.21, 表5.5.21-1", None, round(width, 2), round(need, 2), width >= need,
-                 floor, people)
-        )  # fmt: skip
+        exits = floor_exits(layout, floor)
+        width = sum(p.width_m for p, _ in exits)
+        sizing = max(people[f] * width_per_100(f, layout.fire_resistance_grade) for f in floors if f >= floor)
+        need = sizing / 100.0
+        rules.append(Rule(RuleKind.EXIT_WIDTH, "5.5.21, 表5.5.21-1", None, round(width, 2), round(need, 2),
+                          width >= need - 1e-9, floor, people[floor]))  # fmt: skip
         area = sum(z.area_m2 or 0.0 for z in layout.zones if z.floor == floor and z.kind not in SAFE_KINDS)
-        single_ok = len(floors) == 1 and area <= 200 and people <= 50
+        single_ok = len(floors) == 1 and area <= 200 and people[floor] <= 50
         need_exits = 1 if single_ok else 2
-        rules.append(
-            Rule(
-                RuleKind.EXIT_COUNT,
-                "5.5.8 (?)",
-                None,
-                len(exits),
-                need_exits,
-                len(exits) >= need_exits,
-                floor,
-            )
-        )
-    for p in layout.passages:
-        ends = {layout.zone[p.from_].kind, layout.zone[p.to].kind}
-        if p.kind == "door" and ends & (SAFE_KINDS | {"stair"}):  # out, or into a stair enclosure
-            limit, clause = (
-                (MIN_CROWDED_DOOR_M, "人员密集场所疏散门 (5.5.19 (?))")
-                if crowded
-                else (MIN_EXIT_DOOR_M, "5.5.18 (?)")
-            )
-            rules.append(Rule(RuleKind.EXIT_DOOR, clause, p.pid, p.width_m, limit, p.width_m >= limit))
-        elif p.kind in ("corridor", "stair") and (ends & SAFE_KINDS or "stair" in ends or p.kind == "stair"):
-            kind = RuleKind.STAIR_WIDTH if p.kind == "stair" else RuleKind.CORRIDOR_WIDTH
-            ok = p.width_m >= MIN_CORRIDOR_STAIR_M
-            rules.append(Rule(kind, "5.5.18 (?)", p.pid, p.width_m, MIN_CORRIDOR_STAIR_M, ok))
-    limit = HALL_TRAVEL_M * (1.25 if sprinklers else 1.0)
-    for zone_id, distance in travel_distances(layout).items():
-        rules.append(
-            Rule(RuleKind.TRAVEL_DISTANCE, "5.5.17-4", zone_id, round(distance, 1), limit, distance <= limit)
-        )
+        rules.append(Rule(RuleKind.EXIT_COUNT, "5.5.8 (?)", None, len(exits), need_exits,
+                          len(exits) >= need_exits, floor))  # fmt: skip
+        places = {v: layout.zone[v].xy for _, v in exits}
+        if len(places) >= 2:
+            nearest = min(math.dist(a, b) for a, b in combinations(places.values(), 2))
+            rules.append(Rule(RuleKind.EXIT_SPACING, "5.5.2", None, round(nearest, 1), MIN_EXIT_SPACING_M,
+                              nearest >= MIN_EXIT_SPACING_M, floor))  # fmt: skip
     return rules
 
 
+def _element_rules(layout: Layout, crowded: bool) -> list[Rule]:
+    """Clear widths of the doors, corridors, stairs and outdoor paths people escape by (5.5.18, 5.5.19)."""
+    rules: list[Rule] = []
+    for p in layout.passages:
+        if p.kind == "shuttle":
+            continue
+        ends = (p.from_, p.to)
+        to_exit = any(is_safe_exit(layout, z) for z in ends)
+        if p.kind == "door":
+            rules.append(
+                Rule(RuleKind.EXIT_DOOR, "5.5.18", p.pid, p.width_m, MIN_DOOR_M, p.width_m >= MIN_DOOR_M)
+            )
+            if crowded and to_exit:
+                ok = p.width_m >= MIN_CROWDED_DOOR_M
+                rules.append(Rule(RuleKind.CROWDED_DOOR, "5.5.19", p.pid, p.width_m, MIN_CROWDED_DOOR_M, ok))
+        elif p.kind == "outdoor" and crowded and to_exit:
+            ok = p.width_m >= MIN_CROWDED_OUTDOOR_M
+            rules.append(Rule(RuleKind.OUTDOOR_WIDTH, "5.5.19", p.pid, p.width_m, MIN_CROWDED_OUTDOOR_M, ok))
+        elif p.kind in ("corridor", "stair"):
+            kind = RuleKind.STAIR_WIDTH if p.kind == "stair" else RuleKind.CORRIDOR_WIDTH
+            ok = p.width_m >= MIN_CORRIDOR_STAIR_M
+            rules.append(Rule(kind, "5.5.18", p.pid, p.width_m, MIN_CORRIDOR_STAIR_M, ok))
+    return rules
+
+
+def _travel_rules(layout: Layout) -> list[Rule]:
+    limit = HALL_TRAVEL_M * (1.25 if layout.sprinklers else 1.0)
+    return [
+        Rule(RuleKind.TRAVEL_DISTANCE, "5.5.17-4", zone_id, round(distance, 1), limit, distance <= limit)
+        for zone_id, distance in travel_distances(layout).items()
+    ]
+
+
 def travel_distances(layout: Layout) -> dict[str, float]:
-    """Walking distance from the far side of each zone to its nearest exit or entrance.
+    """Walking distance from the far side of each zone to its nearest safe exit.
 
     The shortest path over passages from the zone's centre, plus half the diagonal of a square
-    of the zone's area (the far corner to the centre); any zone may be walked through. On upper
-    floors a stair counts as the exit (the stair enclosure is the safe exit of the storey).
+    of the zone's area (the far corner to the centre; an assumption where the room's shape is not
+    given); any zone may be walked through. A safe exit is outside, or an enclosed stair entered
+    on the zone's own storey.
     """
     import networkx as nx
 
     graph = layout.graph
-    safe = [z.id for z in layout.zones if z.kind in SAFE_KINDS]
     out = {}
     for zone in layout.zones:
-        if zone.kind in SAFE_KINDS or zone.area_m2 is None:
+        if is_safe_exit(layout, zone.id) or zone.area_m2 is None:
             continue
+        safe = [
+            z.id
+            for z in layout.zones
+            if z.kind in SAFE_KINDS or (z.kind == "stair" and z.enclosed and z.floor == zone.floor)
+        ]
         lengths = nx.single_source_dijkstra_path_length(graph, zone.id, weight="length_m")
-        targets = safe + ([z.id for z in layout.zones if z.kind == "stair"] if zone.floor > 1 else [])
-        reach = [lengths[s] for s in targets if s in lengths]
+        reach = [lengths[s] for s in safe if s in lengths]
         if reach:
             out[zone.id] = min(reach) + math.sqrt(2 * zone.area_m2) / 2
     return out

@@ -159,7 +159,7 @@ def analyse(
         n_minus_1=pd.DataFrame(blocked_rows),
         widening=pd.DataFrame(widening),
         rset=_rset(hyd, sim, settings, allowed_s),
-        code_check=check(layout, code_people, settings.crowded_place, settings.sprinklers),
+        code_check=check(layout, code_people, settings.crowded_place),
         peaks=peaks,
     )
 
