@@ -41,6 +41,7 @@ FIELD_KINDS = {
     "tables": {"negotiation"},
     "seats": {"lounge", "negotiation", "sand_table", "other"},
     "visitor_exit": {"exit"},
+    "enclosed": {"stair"},
 }
 
 

@@ -21,7 +21,7 @@ from sim.model.scenario_checks import check_pair, check_scenario
 
 MAX_UPLOAD_BYTES = 512 * 1024
 ZONE_COLUMNS = ["id", "name_zh", "name_en", "kind", "area_m2", "floor", "x", "y", "desks", "places", "tables", "seats",
-                "max_persons", "visitor_exit", "security_posts", "note"]  # fmt: skip
+                "max_persons", "visitor_exit", "enclosed", "security_posts", "note"]  # fmt: skip
 PASSAGE_COLUMNS = ["id", "name_zh", "name_en", "from", "to", "kind", "length_m", "width_m", "one_way", "seats", "vehicles",
                    "round_trip_min", "note"]  # fmt: skip
 
@@ -96,8 +96,9 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
             if key in zone and float(zone[key]).is_integer():
                 zone[key] = int(zone[key])
         zone["xy"] = [float(_clean(row.get("x")) or 0.0), float(_clean(row.get("y")) or 0.0)]
-        if not zone.get("visitor_exit"):
-            zone.pop("visitor_exit", None)
+        for flag in ("visitor_exit", "enclosed"):
+            if not zone.get(flag):
+                zone.pop(flag, None)
         out["zones"].append(zone)
     out["passages"] = []
     for row in passages.to_dict("records"):

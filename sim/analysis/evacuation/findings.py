@@ -39,7 +39,7 @@ from sim.model.names import Names
 from sim.model.settings import Evacuation
 
 WIDENINGS_M = (0.3, 0.6)
-CANDIDATES = 4  # elements widened in the search for the governing one, from each ranking
+CANDIDATES = 2  # elements widened in the search for the governing one, from each ranking
 GAIN_THAT_COUNTS_S = 1.0  # a widening gaining less than this governs nothing
 
 
@@ -93,18 +93,32 @@ def alarm_bounds(
     draws: list[dict[str, np.ndarray]],
     blocked: frozenset[str] = frozenset(),
     widths: dict[str, float] | None = None,
+    base: list[float] | None = None,
 ) -> list[float]:
-    """Per replication, the lower bound from the alarm with that replication's own pre-movement draws."""
-    return [lower_bound_s(layout, occupants, settings.period_s, blocked, widths, d) for d in draws]
+    """Per replication, the lower bound from the alarm with that replication's own pre-movement draws.
+
+    ``base``, the bounds with every exit open and no door widened, narrows the search: blocking
+    an exit cannot make a bound smaller, widening a door cannot make it larger.
+    """
+    moving = lower_bound_s(layout, occupants, settings.period_s, blocked, widths)
+    out: list[float] = []
+    for r, d in enumerate(draws):
+        known = base[r] if base is not None else None
+        within = (known, None) if blocked else (None, known)
+        guess = known if known is not None else (out[-1] if out else None)  # a neighbour's bound
+        out.append(
+            lower_bound_s(layout, occupants, settings.period_s, blocked, widths, d, moving, within, guess)
+        )
+    return out
 
 
-def _variant(layout, occupants, settings, seed, draws, blocked=frozenset(), widths=None) -> dict:
+def _variant(layout, occupants, settings, seed, draws, blocked=frozenset(), widths=None, base=None) -> dict:
     """Clearance by the three methods for one variant, or the reason there is none."""
     try:
         h = hydraulic(
             layout, occupants, premovement_design_s(settings), settings.width_convention, blocked, widths
         )
-        lb = float(np.mean(alarm_bounds(layout, occupants, settings, draws, blocked, widths)))
+        lb = float(np.mean(alarm_bounds(layout, occupants, settings, draws, blocked, widths, base)))
         sim = simulated(layout, occupants, settings, seed, blocked, widths, draws)
     except NoEscapeRoute as exc:
         return {"hydraulic_s": math.nan, "lower_bound_s": math.nan, "simulated_s": math.nan,
@@ -137,10 +151,13 @@ def analyse(
     from_alarm = alarm_bounds(layout, occupants, settings, draws)
     sim = simulated(layout, occupants, settings, seed, draws=draws)
     blocked_rows = [
-        {"blocked_exit": e, **_variant(layout, occupants, settings, seed, draws, frozenset({e}))}
+        {
+            "blocked_exit": e,
+            **_variant(layout, occupants, settings, seed, draws, frozenset({e}), base=from_alarm),
+        }
         for e in sorted(open_exits(layout, frozenset()))
     ]
-    governing, widening = _governing(layout, occupants, settings, seed, draws, hyd, sim)
+    governing, widening = _governing(layout, occupants, settings, seed, draws, hyd, sim, from_alarm)
     design = design_occupants(layout)
     code_people = {z: max(design.get(z, 0.0), occupants.get(z, 0)) for z in set(design) | set(occupants)}
     return EvacuationReport(
@@ -187,12 +204,15 @@ def _governing(
     draws: list[dict[str, np.ndarray]],
     hyd: Hydraulic,
     sim: Simulated,
+    base: list[float],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The candidates for the governing element ranked by the gain of widening each, and that study.
 
-    The candidates are the elements with the longest hydraulic queues and simulated waits; the
-    governing one is that whose widening shortens the simulated clearance most. Each candidate is widened by every step of ``WIDENINGS_M`` on the same pre-movement draws,
-    so the gains are paired. The ranking and the widening table are the same numbers.
+    The candidates are the elements with the longest hydraulic queues and simulated waits; each
+    is widened by the largest step of ``WIDENINGS_M``, on the same pre-movement draws so the gains
+    are paired, and the governing one is that whose widening shortens the simulated clearance
+    most. It is widened by the other steps too. The ranking and the widening table are the same
+    numbers.
     """
     table = _rank(hyd, sim)
     if table.empty:
@@ -200,24 +220,23 @@ def _governing(
     queued = table[table["hydraulic_queue_s"] > 0].nlargest(CANDIDATES, "hydraulic_queue_s")["element"]
     waited = table[table["longest_wait_s"] > 0].nlargest(CANDIDATES, "longest_wait_s")["element"]
     candidates = list(dict.fromkeys([*queued, *waited]))
-    rows = []
-    for element in candidates:
+
+    def widened(element: str, extra: float) -> dict:
         width = layout.passage[element].width_m
-        for extra in WIDENINGS_M:
-            row = _variant(layout, occupants, settings, seed, draws, widths={element: width + extra})
-            rows.append({"element": element, "width_m": width, "extra_m": extra, **row,
-                         "gain_s": sim.clearance[0] - row["simulated_s"],
-                         "hydraulic_gain_s": hyd.clearance_s - row["hydraulic_s"]})  # fmt: skip
-    widening = pd.DataFrame(rows)
-    if widening.empty:
-        return table.iloc[0:0].assign(gain_s=[], hydraulic_gain_s=[]), widening
-    widest = widening[widening["extra_m"] == max(WIDENINGS_M)].set_index("element")[
-        ["gain_s", "hydraulic_gain_s"]
-    ]
-    ranked = table.set_index("element").join(widest, how="inner").reset_index()
+        row = _variant(layout, occupants, settings, seed, draws, widths={element: width + extra}, base=base)
+        return {"element": element, "width_m": width, "extra_m": extra, **row,
+                "gain_s": sim.clearance[0] - row["simulated_s"], "hydraulic_gain_s": hyd.clearance_s - row["hydraulic_s"]}  # fmt: skip
+
+    widest = pd.DataFrame([widened(e, max(WIDENINGS_M)) for e in candidates])
+    if widest.empty:
+        return table.iloc[0:0].assign(gain_s=[], hydraulic_gain_s=[]), widest
+    gains = widest.set_index("element")[["gain_s", "hydraulic_gain_s"]]
+    ranked = table.set_index("element").join(gains, how="inner").reset_index()
     ranked = ranked.sort_values(["gain_s", "hydraulic_gain_s", "hydraulic_queue_s"], ascending=False)
+    top = str(ranked["element"].iloc[0])
+    others = pd.DataFrame([widened(top, extra) for extra in WIDENINGS_M if extra != max(WIDENINGS_M)])
     order = {e: i for i, e in enumerate(ranked["element"])}
-    widening = widening.sort_values(
+    widening = pd.concat([widest, others], ignore_index=True).sort_values(
         ["element", "extra_m"], key=lambda c: c.map(order) if c.name == "element" else c
     )
     return ranked.reset_index(drop=True), widening.reset_index(drop=True)

@@ -14,7 +14,7 @@ from sim.analysis.evacuation.elements import (
     fastest_speed,
 )
 from sim.analysis.evacuation.network import escape_directions, open_exits
-from sim.analysis.evacuation.quickest import FlowNetwork, out_curve, quickest
+from sim.analysis.evacuation.quickest import FlowNetwork, out_curve, quickest, quickest_near
 from sim.model.layout import SAFE_KINDS, Layout
 
 
@@ -70,17 +70,42 @@ def lower_bound_s(
     blocked: frozenset[str] = frozenset(),
     widths: dict[str, float] | None = None,
     premovement: Mapping[str, np.ndarray] | None = None,
+    moving_s: float | None = None,
+    within_s: tuple[float | None, float | None] = (None, None),
+    guess_s: float | None = None,
 ) -> float:
     """The quickest everyone can be out (seconds), resolved to ``period_s``.
 
     Movement only (everyone ready at once), or from the alarm with each person's own
     ``premovement`` draw: no evacuation of those people, with those capacities, is quicker.
+    ``moving_s``, the movement-only bound when known, and ``within_s``, proven bounds on the
+    answer (an exit blocked cannot be quicker, a door widened cannot be slower), narrow the search;
+    ``guess_s`` (a neighbouring replication's bound, say) is where it starts.
 
     Raises:
         NoEscapeRoute: if some occupants have no escape route.
     """
     net = flow_network(layout, occupants, period_s, blocked, widths, premovement)
-    return quickest(net) * period_s
+    if premovement is None or not any(len(t) for t in premovement.values()):
+        return quickest(net) * period_s
+    # Waiting for the last one to be ready, then moving as everyone ready at once, is possible;
+    # nobody can be out before moving as if ready at once, nor before the last one is ready.
+    moving = (
+        round(moving_s / period_s)
+        if moving_s is not None
+        else quickest(flow_network(layout, occupants, period_s, blocked, widths))
+    )
+    last = int(max(float(np.max(t)) for t in premovement.values() if len(t)) // period_s)
+    at_least, at_most = max(moving, last), moving + last + 1  # the latter always enough
+    low, high = within_s
+    if low is not None:
+        at_least = max(at_least, round(low / period_s))
+    if high is not None:
+        at_most = max(at_least, min(at_most, round(high / period_s)))
+    if net.people == 0:
+        return 0.0
+    guess = round(guess_s / period_s) if guess_s is not None else at_least
+    return quickest_near(net, guess, at_least, at_most) * period_s
 
 
 def lower_bound_curve(

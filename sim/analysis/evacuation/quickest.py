@@ -83,9 +83,12 @@ def expanded(net: FlowNetwork, periods: int) -> tuple[csr_array, int, int, dict]
             add(leave, np.full(len(t), sink), UNBOUNDED)
     ready = net.released if net.released is not None else {z: {0: n} for z, n in net.initial.items()}
     for zone, by_period in ready.items():
-        for period, people in by_period.items():
-            if people > 0 and period <= periods:
-                add(source, 2 * (period * n_zones + index[zone]), _units(people))
+        at = np.fromiter(by_period.keys(), dtype=np.int64, count=len(by_period))
+        people = np.fromiter(by_period.values(), dtype=float, count=len(by_period))
+        keep = (people > 0) & (at <= periods)
+        if keep.any():
+            units = np.minimum(UNBOUNDED, np.ceil(people[keep] * SCALE - 1e-6)).astype(np.int64)
+            add(np.full(int(keep.sum()), source), 2 * (at[keep] * n_zones + index[zone]), units)
     for u, v, per_period, lead in net.arcs:
         lag = lead + (1 if net.lindo else 0)
         if per_period <= 0 or lag > periods:
@@ -111,8 +114,13 @@ def out_by(net: FlowNetwork, periods: int) -> float:
     return maximum_flow(matrix, source, sink, method="dinic").flow_value / SCALE
 
 
-def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
+def quickest(
+    net: FlowNetwork, max_periods: int = 20_000, at_least: int = 0, at_most: int | None = None
+) -> int:
     """The smallest number of periods in which everyone can be out (doubling, then bisection).
+
+    ``at_least`` and ``at_most`` narrow the search when the caller knows bounds on the answer
+    (``at_most`` is checked, and widened if it is not enough).
 
     Raises:
         NoEscapeRoute: if some people can never reach an exit.
@@ -124,19 +132,44 @@ def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
     if trapped:
         raise NoEscapeRoute(trapped)
     everyone = net.people - 1e-9
-    if out_by(net, 0) >= everyone:
-        return 0
-    high = 1
+    if out_by(net, at_least) >= everyone:
+        return at_least
+    low, high = at_least, max(at_least + 1, at_most if at_most is not None else 2 * at_least)
     while out_by(net, high) < everyone:
         if high >= max_periods:
             stuck = net.people - out_by(net, high)
             raise refuse("", "stuck_in_horizon", people=f"{stuck:g}", periods=max_periods)
-        high *= 2
-    low = high // 2
+        low, high = high, high * 2
     while high - low > 1:
         mid = (low + high) // 2
         low, high = (low, mid) if out_by(net, mid) >= everyone else (mid, high)
     return high
+
+
+def quickest_near(net: FlowNetwork, guess: int, low: int, high: int) -> int:
+    """The smallest number of periods in which everyone can be out, known to lie in [low, high].
+
+    Searches outwards from ``guess`` (galloping, then bisection), so a good guess costs a few max
+    flows. The caller proves the bracket: nobody can be out in fewer than ``low`` periods, and
+    everyone can in ``high``.
+    """
+    everyone = net.people - 1e-9
+    feasible = lambda t: out_by(net, t) >= everyone  # noqa: E731
+    guess = min(max(guess, low), high)
+    if feasible(guess):
+        bad, good, step = low - 1, guess, 1
+        while good - step > bad and feasible(good - step):
+            good, step = good - step, step * 2
+        bad = max(bad, good - step)
+    else:
+        bad, good, step = guess, high, 1
+        while bad + step < good and not feasible(bad + step):
+            bad, step = bad + step, step * 2
+        good = min(good, bad + step)
+    while good - bad > 1:
+        mid = (bad + good) // 2
+        bad, good = (bad, mid) if feasible(mid) else (mid, good)
+    return good
 
 
 def _trapped(net: FlowNetwork) -> set[str]:
