@@ -125,3 +125,9 @@ def test_the_report_run_sheet_drill_and_json_give_one_peak_headcount():
     fire = run_drill(layout=plan.layout, scenario=plan.scenario, drill=drill,
                      settings=RunSettings(replications=3, seed=7)).fire  # fmt: skip
     assert fire is not None and fire.persons[0] == pytest.approx(peak.mean)
+
+
+def test_the_report_says_on_how_many_fresh_days_the_staffing_was_verified():
+    plan, zh, en = built(ROOT / "scenarios" / "national_day_peak.yaml")
+    days = plan.staff.guides.verified.days
+    assert f"{days} fresh days" in en and f"{days} 个新模拟日" in zh

@@ -24,7 +24,7 @@ from sim.present.tables.common import verdict
 from sim.present.tables.day import flag_table
 from sim.present.tables.evacuation import code_table
 from sim.present.tables.plan import action_table, run_sheet_table
-from sim.present.tables.staff import roster_table
+from sim.present.tables.staff import roster_table, verification_lines
 
 SECTIONS = ("answers", "staffing", "congestion", "evacuation", "sheet", "actions", "figures", "assumptions",
             "method", "no_actions")  # fmt: skip
@@ -84,6 +84,7 @@ def _staffing(plan: PeakDayPlan, lang: Lang) -> dict[str, Any]:
                within=s.targets.greet_within_min, reneged=kpi.loc["parties_reneged", "mean"])  # fmt: skip
     return {
         "staff_summary": summary,
+        "staff_verified": " ".join(line for line, _ in verification_lines(plan.staff, s, lang)),
         "staff_roster_now": now,
         "roster": _table(roster_table(plan.staff, lang), {4, 5}),
     }
