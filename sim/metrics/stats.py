@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ class Results:
     flows: pd.DataFrame
     days: list[DaySummary] = field(repr=False, default_factory=list)
 
-    @property
+    @cached_property
     def peak(self) -> PeakHeadcount:
         """Persons inside at the busiest moment, across the days (``sim.metrics.headcount``)."""
         return peak_headcount([d.peak for d in self.days])
@@ -97,10 +98,11 @@ def aggregate(days: list[DaySummary], layout: Layout, scenario: Scenario, seed: 
     kpi_rows = []
     for name in kpi_frame.columns:
         values = kpi_frame[name].to_numpy(dtype=float)
-        mean, low, high = ci95(values, *ranges[name])
         if name in POOLED_SHARES:
             hits, trials = POOLED_SHARES[name]
             mean, low, high = (float(v[0]) for v in pooled_share(kpi_frame[hits], kpi_frame[trials]))
+        else:
+            mean, low, high = ci95(values, *ranges[name])
         sd = float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else math.nan
         kpi_rows.append(
             {

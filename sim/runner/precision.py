@@ -13,7 +13,7 @@ import numpy as np
 from sim.core.problems import refuse
 from sim.metrics.columns import POOLED_SHARES
 from sim.metrics.day import DaySummary, summarise_day
-from sim.metrics.stats import Results, aggregate, day_kpis
+from sim.metrics.stats import Results, aggregate, ci95, day_kpis, pooled_share
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.runner.replications import _summarise_and_keep, map_replications
@@ -29,8 +29,6 @@ def precise_enough(
     A share of parties gets the pooled estimate and its interval (``stats.pooled_share``), as the
     KPI table has it, from the day's counts in ``values``.
     """
-    from sim.metrics.stats import ci95, pooled_share
-
     out = {}
     for name in kpis if kpis is not None else tuple(values):
         if name in POOLED_SHARES:

@@ -114,13 +114,8 @@ def out_by(net: FlowNetwork, periods: int) -> float:
     return maximum_flow(matrix, source, sink, method="dinic").flow_value / SCALE
 
 
-def quickest(
-    net: FlowNetwork, max_periods: int = 20_000, at_least: int = 0, at_most: int | None = None
-) -> int:
+def quickest(net: FlowNetwork, max_periods: int = 20_000) -> int:
     """The smallest number of periods in which everyone can be out (doubling, then bisection).
-
-    ``at_least`` and ``at_most`` narrow the search when the caller knows bounds on the answer
-    (``at_most`` is checked, and widened if it is not enough).
 
     Raises:
         NoEscapeRoute: if some people can never reach an exit.
@@ -132,14 +127,15 @@ def quickest(
     if trapped:
         raise NoEscapeRoute(trapped)
     everyone = net.people - 1e-9
-    if out_by(net, at_least) >= everyone:
-        return at_least
-    low, high = at_least, max(at_least + 1, at_most if at_most is not None else 2 * at_least)
+    if out_by(net, 0) >= everyone:
+        return 0
+    high = 1
     while out_by(net, high) < everyone:
         if high >= max_periods:
             stuck = net.people - out_by(net, high)
             raise refuse("", "stuck_in_horizon", people=f"{stuck:g}", periods=max_periods)
-        low, high = high, high * 2
+        high *= 2
+    low = high // 2
     while high - low > 1:
         mid = (low + high) // 2
         low, high = (low, mid) if out_by(net, mid) >= everyone else (mid, high)
