@@ -1,11 +1,15 @@
 """GB 50016 code check on small layouts with known answers, and on the shipped two-floor gallery."""
 
+import math
+
 import pytest
 from helpers import ROOT
 
-from sim.analysis.evacuation.codecheck import RuleKind, check, design_occupants, failures, travel_distances
+from sim.analysis.evacuation.codecheck import RuleKind, check, design_occupants, failures
+from sim.analysis.evacuation.travel import travels
 from sim.io.files import load_layout
 from sim.model.layout import Layout
+from sim.model.layout_checks import check_layout
 
 
 def hall(door_m=1.5, corridor_m=1.2) -> Layout:
@@ -56,10 +60,131 @@ def test_widths_and_width_per_hundred_persons():
     assert not by_rule(check(hall(), {"hall": 500}))[(RuleKind.EXIT_WIDTH, 1)].ok
 
 
-def test_travel_distance_from_the_far_side_of_the_zone():
-    # Nearest way out is the 8 m door; half the diagonal of a 200 m² square is 10 m.
-    assert travel_distances(hall())["hall"] == pytest.approx(18.0)
-    assert by_rule(check(hall(), {"hall": 10}))[(RuleKind.TRAVEL_DISTANCE, "hall")].ok
+def test_travel_distance_from_the_farthest_point_of_the_zone():
+    # No size_m: a square of 200 m² (14.1 m sides) centred at (10, 0), doors on the walls facing
+    # the next zones. The farthest points, (10, ±7.07), are 9.5 m from a door's edge (before: the
+    # 8 m passage plus half the square's diagonal, 18.0 m).
+    found = travels(hall())["hall"]
+    assert found.farthest_m == pytest.approx(math.hypot(7.07, 7.07 - 0.75), abs=0.05)
+    assert not found.shape_given
+    rule = by_rule(check(hall(), {"hall": 10}))[(RuleKind.TRAVEL_DISTANCE, "hall")]
+    assert rule.ok and rule.assumed_shape
+
+
+def test_the_rimea_9_room_is_14_m_from_its_nearest_exit_at_its_centre():
+    # 30 × 20 m, 1 m exits at x = 4–5 and 25–26 m on both long walls: the centre is √(10² + 10²)
+    # from the nearest exit's edge (before: 31.8 m, path plus half a diagonal).
+    zones = [{"id": "hall", "kind": "other", "area_m2": 600, "size_m": [30, 20], "xy": [15, 10]}]
+    spots = [(4.5, 0), (25.5, 0), (4.5, 20), (25.5, 20)]
+    zones += [{"id": f"exit{i}", "kind": "exit", "xy": list(xy)} for i, xy in enumerate(spots)]
+    passages = [
+        {"from": "hall", "to": f"exit{i}", "kind": "door", "length_m": 14.5, "width_m": 1.0} for i in range(4)
+    ]
+    room = Layout.model_validate({"name": "RiMEA 9", "zones": zones, "passages": passages})
+    found = travels(room)["hall"]
+    assert found.farthest_m == pytest.approx(math.hypot(10, 10), abs=0.01) and found.shape_given
+
+
+def long_hall(sprinklers=False, grade=2) -> Layout:
+    """A 36 × 6 m hall with its only doors at the west end: its east corners are 36.1 m away."""
+    zones = [
+        {"id": "street", "kind": "entrance", "xy": [0, 0]},
+        {"id": "hall", "kind": "other", "area_m2": 216, "size_m": [36, 6], "xy": [18, 0]},
+        {"id": "out", "kind": "exit", "xy": [0, 0]},
+    ]
+    passages = [
+        {"id": "main", "from": "street", "to": "hall", "kind": "door", "length_m": 18, "width_m": 1.5},
+        {"id": "back", "from": "hall", "to": "out", "kind": "door", "length_m": 18, "width_m": 1.5},
+    ]
+    data = {"name": "long hall", "zones": zones, "passages": passages}
+    return Layout.model_validate(data | {"sprinklers": sprinklers, "fire_resistance_grade": grade})
+
+
+@pytest.mark.parametrize(
+    ("sprinklers", "grade", "limit", "ok", "clause"),
+    [
+        (False, 2, 30.0, False, "5.5.17-4"),
+        (True, 2, 37.5, True, "5.5.17-4"),
+        (False, 3, 35.0, False, "5.5.17-1, 表5.5.17"),
+        (True, 3, 43.75, True, "5.5.17-1, 表5.5.17"),
+    ],
+)
+def test_a_halls_farthest_point_to_its_nearest_exit(sprinklers, grade, limit, ok, clause):
+    rule = by_rule(check(long_hall(sprinklers, grade), {"hall": 10}))[(RuleKind.TRAVEL_DISTANCE, "hall")]
+    assert rule.value == pytest.approx(math.hypot(36, 3 - 0.75), abs=0.1)
+    assert (rule.limit, rule.ok, rule.clause) == (limit, ok, clause)
+
+
+def hall_and_corridor(corridor_m: float) -> Layout:
+    """A hall whose door opens onto a corridor zone ``corridor_m`` long, its exit at the far end."""
+    centre = 5 + corridor_m / 2
+    zones = [
+        {"id": "street", "kind": "entrance", "xy": [-10, 0]},
+        {"id": "hall", "kind": "other", "area_m2": 100, "xy": [0, 0]},
+        {"id": "passage", "kind": "corridor", "area_m2": 2 * corridor_m, "size_m": [corridor_m, 2], "xy": [centre, 0]},
+        {"id": "out", "kind": "exit", "xy": [centre + corridor_m, 0]},
+    ]  # fmt: skip
+    passages = [
+        {"from": "street", "to": "hall", "kind": "door", "length_m": 10, "width_m": 1.5},
+        {"id": "hall_door", "from": "hall", "to": "passage", "kind": "door", "length_m": centre, "width_m": 1.5},
+        {"from": "passage", "to": "out", "kind": "corridor", "length_m": corridor_m, "width_m": 1.5},
+    ]  # fmt: skip
+    return Layout.model_validate({"name": "hall and corridor", "zones": zones, "passages": passages})
+
+
+@pytest.mark.parametrize(("corridor_m", "ok"), [(9.0, True), (12.0, False)])
+def test_a_hall_door_onto_a_corridor_reaches_an_exit_within_10_m(corridor_m, ok):
+    rule = by_rule(check(hall_and_corridor(corridor_m), {"hall": 10}))[(RuleKind.HALL_CORRIDOR, "hall")]
+    assert rule.value == pytest.approx(corridor_m, abs=0.05)  # door at x = 5, exit door at x = 5 + L
+    assert (rule.limit, rule.ok) == (10.0, ok)
+
+
+def room_on_corridor(corridor_m: float, exits: int, depth_m: float = 4.0) -> Layout:
+    """A 5 m wide room whose door opens onto the middle of a corridor with one exit or two at its ends."""
+    zones = [
+        {"id": "room", "kind": "restroom", "area_m2": 5 * depth_m, "size_m": [5, depth_m], "xy": [0, 1 + depth_m / 2]},
+        {"id": "passage", "kind": "corridor", "area_m2": 2 * corridor_m, "size_m": [corridor_m, 2], "xy": [0, 0]},
+        {"id": "street", "kind": "entrance", "xy": [corridor_m / 2, 0]},
+    ]  # fmt: skip
+    passages = [
+        {"id": "room_door", "from": "room", "to": "passage", "kind": "door", "length_m": 1 + depth_m / 2, "width_m": 1.0},
+        {"from": "passage", "to": "street", "kind": "door", "length_m": corridor_m / 2, "width_m": 1.5},
+    ]  # fmt: skip
+    if exits == 2:
+        zones.append({"id": "west", "kind": "exit", "xy": [-corridor_m / 2, 0]})
+        passages.append(
+            {"from": "passage", "to": "west", "kind": "door", "length_m": corridor_m / 2, "width_m": 1.5}
+        )
+    return Layout.model_validate({"name": "room on a corridor", "zones": zones, "passages": passages})
+
+
+@pytest.mark.parametrize(
+    ("corridor_m", "exits", "limit", "ok"),
+    [(40.0, 1, 22.0, True), (50.0, 1, 22.0, False), (50.0, 2, 40.0, True), (90.0, 2, 40.0, False)],
+)
+def test_a_room_door_to_the_nearest_exit_by_table_5_5_17(corridor_m, exits, limit, ok):
+    # The door is on the corridor's wall: 1 m to its centre line, then half the corridor on.
+    rule = by_rule(check(room_on_corridor(corridor_m, exits), {"room": 4}))[(RuleKind.ROOM_DOOR, "room")]
+    assert rule.value == pytest.approx(1 + corridor_m / 2, abs=0.05)
+    assert (rule.limit, rule.ok) == (limit, ok)
+    assert rule.clause.endswith("(两个安全出口之间)" if exits == 2 else "(袋形走道)")
+
+
+@pytest.mark.parametrize(("depth_m", "ok"), [(20.0, True), (24.0, False)])
+def test_a_rooms_farthest_point_to_its_door_within_the_dead_end_limit(depth_m, ok):
+    # The door is 1 m wide in the middle of the room's 5 m south wall; the far corners are
+    # √(depth² + 2²) from its edge.
+    room = room_on_corridor(20.0, 1, depth_m=depth_m)
+    rule = by_rule(check(room, {"room": 4}))[(RuleKind.ROOM_INTERIOR, "room")]
+    assert rule.value == pytest.approx(math.hypot(depth_m, 2.0), abs=0.05)
+    assert (rule.limit, rule.ok) == (22.0, ok)
+
+
+def test_a_zones_area_fits_its_size():
+    data = long_hall().model_dump(by_alias=True)
+    data["zones"][1]["area_m2"] = 300  # more than 36 × 6
+    problems = check_layout(Layout.model_validate(data))
+    assert [(p.path, p.code) for p in problems] == [("zones[1].area_m2", "area_exceeds_size")]
 
 
 def test_design_occupancy_uses_the_exhibition_density_for_the_sand_table():
@@ -155,10 +280,11 @@ def test_corridors_and_stairs_on_an_escape_route_are_at_least_1_10_m(width, ok):
 def test_the_fire_resistance_grade_and_sprinklers_are_the_layouts():
     grade_3 = by_rule(check(storeys({"enclosed": True}, fire_resistance_grade=3), {"hall": 100, "up": 10}))
     assert grade_3[(RuleKind.EXIT_WIDTH, 1)].limit == pytest.approx(0.75)  # 100 × 0.75 / 100
-    data = hall().model_dump(by_alias=True)
-    data["zones"][1]["area_m2"] = 900  # the far corner: 8 m + half the diagonal of 900 m², 21.2 m
-    data["passages"][0]["length_m"] = 15
-    plain = by_rule(check(Layout.model_validate(data), {"hall": 10}))[(RuleKind.TRAVEL_DISTANCE, "hall")]
-    sprinkled = Layout.model_validate(data | {"sprinklers": True})
-    with_sprinklers = by_rule(check(sprinkled, {"hall": 10}))[(RuleKind.TRAVEL_DISTANCE, "hall")]
-    assert (plain.ok, plain.limit, with_sprinklers.ok, with_sprinklers.limit) == (False, 30.0, True, 37.5)
+    room = room_on_corridor(38.0, 1).model_dump(by_alias=True)
+    grade_3_room = by_rule(check(Layout.model_validate(room | {"fire_resistance_grade": 3}), {"room": 4}))
+    assert (
+        grade_3_room[(RuleKind.ROOM_DOOR, "room")].limit,
+        grade_3_room[(RuleKind.ROOM_DOOR, "room")].ok,
+    ) == (20.0, True)
+    sprinkled = Layout.model_validate(room | {"sprinklers": True, "fire_resistance_grade": 4})
+    assert by_rule(check(sprinkled, {"room": 4}))[(RuleKind.ROOM_DOOR, "room")].limit == 15.0 * 1.25

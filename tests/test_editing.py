@@ -43,6 +43,17 @@ def test_edits_land_in_the_file_data():
     assert edited["guides"]["schedule"]["10:00"] == 28
 
 
+def test_a_rooms_size_goes_through_the_tables_and_one_side_alone_is_refused():
+    data = yaml.safe_load((ROOT / "layouts" / "one_floor_gallery.yaml").read_text(encoding="utf-8"))
+    data["zones"][1]["size_m"] = [12.5, 8.0]
+    zones, passages = editing.layout_tables(data)
+    layout, problems = editing.validate_layout(editing.layout_from_tables(data, zones, passages))
+    assert problems == [] and layout is not None and layout.zones[1].size_m == (12.5, 8.0)
+    zones.loc[1, "size_y"] = None
+    layout, problems = editing.validate_layout(editing.layout_from_tables(data, zones, passages))
+    assert layout is None and any("zones[1].size_m" in p for p in problems)
+
+
 def test_a_bad_edit_is_reported_with_its_key_path():
     data = yaml.safe_load((ROOT / "layouts" / "one_floor_gallery.yaml").read_text(encoding="utf-8"))
     zones, passages = editing.layout_tables(data)

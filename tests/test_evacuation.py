@@ -106,6 +106,42 @@ def test_imo_1166_route_reproduces_the_published_flow_times_element_by_element()
     assert cabins["flow_s"] == pytest.approx(90.7, abs=0.1)
 
 
+def test_imo_1166_route_reproduces_the_published_walking_times():
+    # The circular walks every element at the speed Table 1.3 gives for its maximum specific flow.
+    elements = hydraulic(imo_1166(), {"cabins": 165, "lower": 35}).elements.set_index("element")
+    published = {"corridor1": 21, "stair1": 9, "corridor2": 21}
+    for element, seconds in published.items():
+        assert elements.loc[element, "walk_s"] == pytest.approx(seconds, abs=1.0), element
+    cabins = hydraulic(imo_1166(), {"cabins": 165, "lower": 35}).routes.set_index("zone").loc["cabins"]
+    assert cabins["walk_s"] == pytest.approx(sum(published.values()), abs=1.0)  # 51 s in the circular
+    sfpe = hydraulic(imo_1166(), {"cabins": 165, "lower": 35}, convention="sfpe").elements.set_index(
+        "element"
+    )
+    assert sfpe.loc["corridor1", "walk_s"] < 14  # SFPE reads the speed at the flow door 1 lets through
+
+
+def corridor_crowd(persons: float, density: float) -> Layout:
+    """A 0.9 m corridor holding ``persons`` at ``density`` p/m², 10 m from its exit."""
+    zones = [
+        {"id": "corridor", "kind": "corridor", "area_m2": persons / density, "xy": [0, 0]},
+        {"id": "out", "kind": "exit", "xy": [10, 0]},
+    ]
+    passages = [{"from": "corridor", "to": "out", "kind": "corridor", "length_m": 10, "width_m": 0.9}]
+    return Layout.model_validate({"name": "corridor crowd", "zones": zones, "passages": passages})
+
+
+@pytest.mark.parametrize(
+    ("persons", "density", "fs", "fc", "s"), [(11, 0.94, 0.85, 0.77, 1.03), (55, 1.7, 1.21, 1.09, 0.75)]
+)
+def test_imo_1238_initial_corridor_conditions(persons, density, fs, fc, s):
+    # MSC.1/Circ.1238 Annex 1 App. 2, initial corridor conditions: Fs and S from the initial density.
+    row = hydraulic(corridor_crowd(persons, density), {"corridor": persons}).elements.iloc[0]
+    assert row["specific_flow"] == pytest.approx(fs, abs=0.01)
+    assert row["flow_p_s"] == pytest.approx(fc, abs=0.01)
+    assert row["speed_m_s"] == pytest.approx(s, abs=0.01)
+    assert row["flow_s"] == pytest.approx(persons / fc, abs=1.0)  # 11 persons: 14.3 s, not 9.4 s at Fs,max
+
+
 @pytest.mark.parametrize(("model", "expected"), [("sfpe", 40 / 1.19), ("weidmann", 40 / 1.34)])
 def test_rimea_1_corridor_walk_is_within_its_band(model, expected):
     net = egress_network(corridor(), model=model)

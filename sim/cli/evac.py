@@ -122,5 +122,9 @@ def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> 
             name = say(f"names.code_rule.{r.kind}")
             passed[name] = passed.get(name, 0) + 1
     screen.print(say("console.evac.passed", rules="; ".join(f"{rule} ×{n}" for rule, n in passed.items())))
+    assumed = sorted({r.element for r in report.code_check if r.assumed_shape and r.element is not None})
+    if assumed:
+        names = ", ".join(element_name(layout, z, reader) for z in assumed)
+        screen.print(say("console.evac.shapes", zones=names))
     screen.print(say("console.evac.engineer"))
     screen.print(say("console.evac.written", folder=folder))

@@ -8,7 +8,7 @@ length and a clear width and may be one-way. Positions (metres) let front ends d
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +42,11 @@ FIELD_KINDS = {
     "seats": {"lounge", "negotiation", "sand_table", "other"},
     "visitor_exit": {"exit"},
     "enclosed": {"stair"},
-}
+    "size_m": {
+        "reception", "lounge", "sand_table", "show_unit", "negotiation", "signing", "payment",
+        "restroom", "corridor", "stair", "other",
+    },
+}  # fmt: skip
 
 
 # Zones without floor area of their own: the forecourt outside a door, the outside beyond an exit.
@@ -63,6 +67,7 @@ _ID = r"^[A-Za-z0-9_\-]+$"
 
 
 _MODEL = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+_Extent = Annotated[float, Field(gt=0, allow_inf_nan=False)]  # a room's side, metres
 
 
 class Zone(BaseModel):
@@ -74,6 +79,11 @@ class Zone(BaseModel):
     kind: ZoneKind
     area_m2: float | None = Field(None, gt=0, description="floor area for density (m²)")
     xy: tuple[float, float] = Field(description="position of the zone's centre, metres")
+    size_m: tuple[_Extent, _Extent] | None = Field(
+        None,
+        description="the room's extent along x and y (metres), centred on xy: the code check measures "
+        "travel distances from its farthest point (default: a square of area_m2)",
+    )
     floor: int = Field(1, description="storey (1 = ground floor)")
     desks: int | None = Field(None, ge=1, description="service desks (reception, signing, payment)")
     places: int | None = Field(None, ge=1, description="parties served at once at the sand table")

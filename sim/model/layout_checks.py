@@ -53,6 +53,11 @@ def _check_zone_fields(layout: Layout) -> Iterator[Problem]:
             yield problem(f"zones[{i}].{need}", "required_for_kind", kind=zone.kind, id=repr(zone.id))
         if zone.area_m2 is None and zone.kind not in AREA_OPTIONAL:
             yield problem(f"zones[{i}].area_m2", "required_for_kind", kind=zone.kind, id=repr(zone.id))
+        if zone.size_m and zone.area_m2 and zone.area_m2 > zone.size_m[0] * zone.size_m[1] * (1 + 1e-9):
+            yield problem(
+                f"zones[{i}].area_m2", "area_exceeds_size", id=repr(zone.id), area=f"{zone.area_m2:g}",
+                w=f"{zone.size_m[0]:g}", d=f"{zone.size_m[1]:g}",
+            )  # fmt: skip
         for field, kinds in FIELD_KINDS.items():
             value = getattr(zone, field)
             if value not in (None, False) and zone.kind not in kinds:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 
+from sim.analysis.evacuation.travel import travels
 from sim.model.layout import SAFE_KINDS, Layout, Passage
 
 # 表5.5.21-1: exit width per 100 persons (m) by the storey's position (1–2, 3, 4 and above) and grade.
@@ -31,6 +32,10 @@ MIN_CROWDED_DOOR_M = 1.40  # 5.5.19: doors of crowded places (人员密集的公
 MIN_CROWDED_OUTDOOR_M = 3.00  # 5.5.19: the outdoor escape passage of a crowded place
 MIN_EXIT_SPACING_M = 5.0  # 5.5.2: adjacent safe exits of a storey at least 5 m apart
 HALL_TRAVEL_M = 30.0  # 5.5.17-4: any point of a hall to the nearest exit; +25% with sprinklers
+HALL_CORRIDOR_M = 10.0  # 5.5.17-4: a hall door that does not open outside, by a corridor to the exit
+# 表5.5.17, 其他建筑 (single- and multi-storey): room door to the nearest exit by grade,
+# (between two safe exits, on a dead-end corridor); a room's farthest point to its door ≤ the latter.
+ROOM_TRAVEL_M = {1: (40.0, 22.0), 2: (40.0, 22.0), 3: (35.0, 20.0), 4: (25.0, 15.0)}
 DESIGN_DENSITY = {"sand_table": 0.75, "show_unit": 0.75}  # 展览厅 ≥ 0.75 p/m²; others 营业厅 0.60
 RETAIL_DENSITY = 0.60  # 营业厅, floors 1–2, upper value of 0.43–0.60 p/m²
 
@@ -46,7 +51,10 @@ class RuleKind(StrEnum):
     OUTDOOR_WIDTH = "outdoor_width"  # clear width of a crowded place's outdoor escape passage
     CORRIDOR_WIDTH = "corridor_width"  # clear width of a corridor on an escape route
     STAIR_WIDTH = "stair_width"  # clear width of a stair on an escape route
-    TRAVEL_DISTANCE = "travel_distance"  # from the far side of a zone to the nearest exit
+    TRAVEL_DISTANCE = "travel_distance"  # a hall's farthest point to the nearest exit
+    HALL_CORRIDOR = "hall_corridor"  # a hall's door to the nearest exit along a corridor
+    ROOM_INTERIOR = "room_interior"  # a room's farthest point to its door
+    ROOM_DOOR = "room_door"  # a room's door to the nearest exit
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Rule:
     ok: bool
     floor: int | None = None
     persons: float | None = None
+    assumed_shape: bool = False  # a travel distance in a zone without size_m: a square of its area
 
 
 def design_occupants(layout: Layout) -> dict[str, float]:
@@ -162,38 +171,34 @@ def _element_rules(layout: Layout, crowded: bool) -> list[Rule]:
 
 
 def _travel_rules(layout: Layout) -> list[Rule]:
-    limit = HALL_TRAVEL_M * (1.25 if layout.sprinklers else 1.0)
-    return [
-        Rule(RuleKind.TRAVEL_DISTANCE, "5.5.17-4", zone_id, round(distance, 1), limit, distance <= limit)
-        for zone_id, distance in travel_distances(layout).items()
-    ]
-
-
-def travel_distances(layout: Layout) -> dict[str, float]:
-    """Walking distance from the far side of each zone to its nearest safe exit.
-
-    The shortest path over passages from the zone's centre, plus half the diagonal of a square
-    of the zone's area (the far corner to the centre; an assumption where the room's shape is not
-    given); any zone may be walked through. A safe exit is outside, or an enclosed stair entered
-    on the zone's own storey.
-    """
-    import networkx as nx
-
-    graph = layout.graph
-    out = {}
-    for zone in layout.zones:
-        if is_safe_exit(layout, zone.id) or zone.area_m2 is None:
+    """Travel distances (5.5.17): halls by 5.5.17-4, rooms by table 5.5.17 (see ``travel``)."""
+    sprinkled = 1.25 if layout.sprinklers else 1.0  # 5.5.17 note 3 and 5.5.17-4: +25% with sprinklers
+    between, dead_end = ROOM_TRAVEL_M[layout.fire_resistance_grade]
+    low_grade = layout.fire_resistance_grade > 2  # 5.5.17-4 is for grades 1 and 2 only
+    rules = []
+    for t in travels(layout).values():
+        shape = not t.shape_given
+        if t.hall:
+            limit, clause = (between, "5.5.17-1, 表5.5.17") if low_grade else (HALL_TRAVEL_M, "5.5.17-4")
+            rules.append(
+                _distance(RuleKind.TRAVEL_DISTANCE, clause, t.zone, t.farthest_m, limit * sprinkled, shape)
+            )
+            if t.door_m is not None and not low_grade:
+                rules.append(_distance(RuleKind.HALL_CORRIDOR, "5.5.17-4", t.zone, t.door_m,
+                                       HALL_CORRIDOR_M * sprinkled, shape))  # fmt: skip
             continue
-        safe = [
-            z.id
-            for z in layout.zones
-            if z.kind in SAFE_KINDS or (z.kind == "stair" and z.enclosed and z.floor == zone.floor)
-        ]
-        lengths = nx.single_source_dijkstra_path_length(graph, zone.id, weight="length_m")
-        reach = [lengths[s] for s in safe if s in lengths]
-        if reach:
-            out[zone.id] = min(reach) + math.sqrt(2 * zone.area_m2) / 2
-    return out
+        rules.append(
+            _distance(RuleKind.ROOM_INTERIOR, "5.5.17-3", t.zone, t.farthest_m, dead_end * sprinkled, shape)
+        )
+        clause = "5.5.17-1, 表5.5.17 " + ("(两个安全出口之间)" if t.between_exits else "(袋形走道)")
+        limit = (between if t.between_exits else dead_end) * sprinkled
+        rules.append(_distance(RuleKind.ROOM_DOOR, clause, t.zone, t.door_m or 0.0, limit, shape))
+    return rules
+
+
+def _distance(kind: RuleKind, clause: str, zone: str, metres: float, limit: float, shape: bool) -> Rule:
+    value = round(metres, 1)
+    return Rule(kind, clause, zone, value, limit, value <= limit, assumed_shape=shape)
 
 
 def failures(rules: list[Rule]) -> list[Rule]:

@@ -1,4 +1,18 @@
-"""The hydraulic method (SFPE / IMO simplified) over the zones' escape routes."""
+"""The hydraulic method (SFPE / IMO simplified) over the zones' escape routes.
+
+Each element passes its people in N / (Fs·W) and is walked in L / S. A zone's people wait at its
+ways out at once; a corridor or stair zone is an element itself, so its own people, where they
+form a crowd (0.54 p/m² and more), leave it at the specific flow of their initial density (IMO
+MSC.1/Circ.1238 Table 1.1); a room's queue passes its door at the door's maximum. The two conventions differ in width and in the flow the speed is read at:
+
+- ``imo`` (MSC/Circ.1166 simplified analysis): clear widths, and every element carries a stream at
+  its maximum specific flow (Table 1.2) walked at the speed Table 1.3 gives for it, unless the
+  element's people start in it at a known density (then that density's flow and speed).
+- ``sfpe`` (SFPE Handbook ch. 59): widths less boundary layers, and the flow an element carries is
+  what reaches it (conserved through transitions, capped at Fs,max); its speed is read from that.
+
+In both, people too few to form the stream walk at the speed of their own density.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +31,11 @@ from sim.analysis.evacuation.elements import (
     crowd_speed,
     effective_width,
     free_speed,
+    initial_flow,
     speed_after,
 )
 from sim.analysis.evacuation.network import NoEscapeRoute, escape_directions, open_exits
-from sim.model.layout import Layout
+from sim.model.layout import Layout, Zone
 
 
 def _escape_graph(
@@ -87,7 +102,8 @@ def hydraulic(
     if trapped:
         raise NoEscapeRoute(trapped)
     ways = _ways_out(graph, dist, tree, exits)
-    rows = _element_rows(graph, dist, tree, ways, exits, people)
+    stream = {z: _own_stream(layout.zone[z], n) for z, n in people.items()}
+    rows = _element_rows(graph, dist, tree, ways, exits, people, stream, convention)
     elements = pd.DataFrame(list(rows.values()))
     routes, pieces = _route_rows(rows, ways, people, exits, premovement_s)
     routes_df = pd.DataFrame(routes)
@@ -112,6 +128,21 @@ def hydraulic(
     )
 
 
+PIPE_KINDS = frozenset({"corridor", "stair"})  # zones that are escape elements, not rooms
+CROWD_DENSITY = 0.54  # p/m²: below it people walk freely (SFPE), and their spread is in their walk
+
+
+def _own_stream(zone: Zone, persons: float) -> float | None:
+    """A corridor or stair zone's initial density (p/m²) where it forms a crowd; None otherwise.
+
+    None for a room (its people queue at the door at the door's maximum flow), for a zone of
+    unknown area, and below ``CROWD_DENSITY``.
+    """
+    if zone.kind not in PIPE_KINDS or not zone.area_m2 or persons / zone.area_m2 < CROWD_DENSITY:
+        return None
+    return persons / zone.area_m2
+
+
 def _element_rows(
     graph: nx.DiGraph,
     dist: dict[str, float],
@@ -119,6 +150,8 @@ def _element_rows(
     ways: dict[str, list],
     exits: frozenset[str],
     people: dict[str, float],
+    density: dict[str, float | None],
+    convention: str,
 ) -> dict[tuple[str, str], dict]:
     """Each element used, from the zones farthest out inwards: who it carries and how long they take."""
     carried = dict.fromkeys(dist, 0.0)
@@ -130,10 +163,13 @@ def _element_rows(
             continue
         # The zone's own people are at its ways out at once; feeders arrive over their flow times.
         arriving_s = max((f["flow_s"] for f in feeders), default=0.0)
+        own = people.get(u, 0.0)
         for v, share in ways[u]:
-            rows[u, v] = _element(
-                graph.edges[u, v], u, v, carried[u] * share, arriving_s, people.get(u, 0) > 0
-            )
+            edge = graph.edges[u, v]
+            start = density.get(u)
+            own_fs = initial_flow(start, edge["element"], convention) if start is not None else None
+            crowd = _Crowd(carried[u] * share, arriving_s, own * share, own_fs)
+            rows[u, v] = _element(edge, u, v, crowd, convention)
             carried[v] += carried[u] * share
     return rows
 
@@ -213,23 +249,42 @@ def _paths(ways: dict[str, list], zone: str, exits: frozenset[str]) -> list[tupl
     return out
 
 
-def _element(edge: dict, u: str, v: str, n: float, arriving_s: float, own: bool) -> dict:
-    """One element's hydraulic figures for ``n`` persons whose arrivals take ``arriving_s``."""
-    cap = FS_MAX[edge["element"]] * edge["width_m"]
-    flow_s = max(n / cap, arriving_s)
+@dataclass(frozen=True)
+class _Crowd:
+    """Who an element carries.
+
+    ``persons`` in all, the last feeder arriving after ``arriving_s``; ``own`` of them start in the
+    zone it leaves, at specific flow ``own_fs`` where their initial density is known.
+    """
+
+    persons: float
+    arriving_s: float
+    own: float
+    own_fs: float | None
+
+
+def _element(edge: dict, u: str, v: str, crowd: _Crowd, convention: str) -> dict:
+    """One element's hydraulic figures for a crowd (see the module's conventions)."""
+    n, width, kind = crowd.persons, edge["width_m"], edge["element"]
+    cap = FS_MAX[kind] * width
+    own_s = crowd.own / (crowd.own_fs * width) if crowd.own_fs else 0.0
+    flow_s = max(n / cap, crowd.arriving_s, own_s)
     fc = n / flow_s
-    specific = fc / edge["width_m"]
-    row = "corridor" if edge["element"] in ("door", "outdoor") else edge["element"]
+    if convention == "imo":  # the stream IMO assumes: the start density's, else the element's maximum
+        specific = crowd.own_fs if crowd.own_fs and not crowd.arriving_s else FS_MAX[kind]
+    else:
+        specific = fc / width
+    row = "corridor" if kind in ("door", "outdoor") else kind
     speed = speed_after(specific, row)
-    stream = specific / speed * edge["length_m"] * edge["width_m"]  # persons a steady stream holds
+    stream = specific / speed * edge["length_m"] * width  # persons a steady stream holds
     if 0 < n < stream:  # too few to form the stream: they walk at the speed of their own density
-        speed = max(speed, crowd_speed(n / (edge["length_m"] * edge["width_m"]), edge["element"]))
+        speed = max(speed, crowd_speed(n / (edge["length_m"] * width), kind))
     return {
-        "element": edge["pid"], "kind": edge["element"], "from": u, "to": v, "persons": n,
-        "clear_m": edge["clear_m"], "effective_m": round(edge["width_m"], 3), "capacity_p_s": cap,
-        "inflow_p_s": math.inf if own else (n / arriving_s if arriving_s else math.inf), "flow_p_s": fc,
-        "specific_flow": specific, "speed_m_s": speed, "walk_s": edge["length_m"] / speed, "flow_s": flow_s,
-        "capacity_flow_s": n / cap, "queue_s": flow_s - arriving_s,
+        "element": edge["pid"], "kind": kind, "from": u, "to": v, "persons": n,
+        "clear_m": edge["clear_m"], "effective_m": round(width, 3), "capacity_p_s": cap,
+        "inflow_p_s": math.inf if crowd.own else (n / crowd.arriving_s if crowd.arriving_s else math.inf),
+        "flow_p_s": fc, "specific_flow": specific, "speed_m_s": speed, "walk_s": edge["length_m"] / speed,
+        "flow_s": flow_s, "capacity_flow_s": n / cap, "queue_s": flow_s - crowd.arriving_s,
     }  # fmt: skip
 
 

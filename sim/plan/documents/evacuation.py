@@ -87,7 +87,7 @@ def evacuation_document(report: EvacuationReport) -> dict[str, Any]:
     """Occupants, the three methods, the governing element, N−1, widening, RSET and the code check."""
     code = [
         {"rule": rule_name(r), "clause": r.clause, "element": rule_element(r), "value": r.value, "limit": r.limit,
-         "ok": r.ok}
+         "ok": r.ok, **({"assumed_shape": True} if r.assumed_shape else {})}
         for r in report.code_check
     ]  # fmt: skip
     return rounded(

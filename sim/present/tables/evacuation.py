@@ -118,6 +118,8 @@ def code_table(
         if failures_only and r.ok:
             continue
         rule, where = code_rule_text(r, layout, lang)
+        if r.assumed_shape:
+            where = text("names.assumed_shape", lang, zone=where)
         result = text(f"names.verdict.{'pass' if r.ok else 'fail'}", lang)
         rows.append({"rule": rule, "clause": r.clause, "element": where, "value": f"{r.value:g}",
                      "limit": f"{r.limit:g}", "ok": result})  # fmt: skip
