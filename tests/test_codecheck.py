@@ -254,6 +254,19 @@ def test_exits_closer_than_5_m_fail_and_farther_pass():
     assert (close.value, close.ok) == (3.0, False)
 
 
+@pytest.mark.parametrize(("width", "ok"), [(1.2, False), (1.4, True)])
+def test_a_crowded_places_exit_doors_are_at_least_1_40_m(width, ok):
+    assert by_rule(check(hall(door_m=width), {"hall": 10}))[(RuleKind.CROWDED_DOOR, "main")].ok is ok
+
+
+@pytest.mark.parametrize(("blocked", "count", "ok"), [(None, 2, True), ("east_door", 1, False)])
+def test_a_storey_needs_two_exits(blocked, count, ok):
+    data = storeys({"enclosed": True}).model_dump(by_alias=True)
+    data["passages"] = [p for p in data["passages"] if p["id"] != blocked]
+    rule = by_rule(check(Layout.model_validate(data), {"hall": 60}))[(RuleKind.EXIT_COUNT, 1)]
+    assert (rule.value, rule.ok) == (count, ok)
+
+
 @pytest.mark.parametrize(("width", "ok"), [(0.8, False), (0.9, True)])
 def test_every_evacuation_door_is_at_least_0_90_m(width, ok):
     assert (

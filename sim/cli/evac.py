@@ -113,9 +113,11 @@ def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> 
     if not report.widening.empty:
         print_frame(screen, tables.widening_table(report, layout, reader), say("console.evac.widening"))
     print_frame(screen, tables.rset_table(report, reader), say("console.evac.rset"))
-    print_frame(
-        screen, tables.code_table(report, layout, reader, failures_only=True), say("console.evac.code")
-    )
+    failing = tables.code_table(report, layout, reader, failures_only=True)
+    if failing.empty:
+        screen.print(say("console.evac.code_clean"))
+    else:
+        print_frame(screen, failing, say("console.evac.code"))
     passed: dict[str, int] = {}
     for r in report.code_check:
         if r.ok:

@@ -76,8 +76,10 @@ def layout_tables(data: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     zones = []
     for z in data.get("zones", []):
         x, y = (z.get("xy") or [0, 0])[:2]
-        size = list(z.get("size_m") or [None, None]) + [None, None]
-        plain = {c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y", "size_x", "size_y", "name_zh", "name_en")}
+        size = [*(z.get("size_m") or ()), None, None]
+        plain = {
+            c: z.get(c) for c in ZONE_COLUMNS if c not in ("x", "y", "size_x", "size_y", "name_zh", "name_en")
+        }
         zones.append(plain | _names(z) | {"x": x, "y": y, "size_x": size[0], "size_y": size[1]})
     passages = [
         {c: p.get(c) for c in PASSAGE_COLUMNS if c not in ("name_zh", "name_en")} | _names(p)
@@ -92,9 +94,13 @@ def layout_from_tables(base: dict, zones: pd.DataFrame, passages: pd.DataFrame) 
     out["zones"] = []
     for row in zones.to_dict("records"):
         name = _name(row)
-        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y", "size_x", "size_y")} | {"name": name}
+        zone = {k: _clean(v) for k, v in row.items() if k not in ("x", "y", "size_x", "size_y")} | {
+            "name": name
+        }
         zone = {k: v for k, v in zone.items() if v is not None and v != ""}
-        size = [v for v in (_clean(row.get("size_x")), _clean(row.get("size_y"))) if v is not None and v != ""]
+        size = [
+            v for v in (_clean(row.get("size_x")), _clean(row.get("size_y"))) if v is not None and v != ""
+        ]
         if size:  # one side alone is refused by validation, at zones[i].size_m
             zone["size_m"] = size
         for key in ("floor", "desks", "places", "tables", "seats", "max_persons", "security_posts"):
