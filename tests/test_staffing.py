@@ -23,7 +23,7 @@ from sim.runner.pool import process_pool
 
 def point_layout() -> Layout:
     """door → lounge → tour zone → out, zero-length passages: the guide queue alone."""
-    return helpers.point_layout("sand_table", places=999)
+    return helpers.point_layout("sand_table", places=500)
 
 
 def guide_scenario(parties, profile, tour_min, within_min, hours=("09:00", "13:00"), **staffing) -> Scenario:

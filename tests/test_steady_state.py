@@ -78,7 +78,7 @@ def test_erlang_c_with_37_guides_after_a_warm_up_over_a_day_longer_than_24_hours
     gap = SERVERS / TOUR_MIN - rate  # cμ − λ, per minute
     level = 1 - delayed * math.exp(-gap * WITHIN_MIN)
     assert level == pytest.approx(0.911, abs=0.001)
-    k = kpis(point_layout("sand_table", places=1000), sc, days=24, seed=37)
+    k = kpis(point_layout("sand_table", places=500), sc, days=24, seed=37)
     assert k.at[c.PARTIES_ARRIVED, "mean"] == pytest.approx(
         rate * 28 * 60, rel=0.02
     )  # the warm-up is left out
@@ -119,7 +119,7 @@ def test_erlang_a_abandonment_after_a_warm_up():
     servers, rate, tour, patience = 10, 2.2, 5.0, 3.0  # ρ = 1.1: overloaded, held by abandonment
     sc = guide_day(rate, tour, servers, ("00:00", "26:00"), 60.0, 1.0, patience_min=patience)
     theory = erlang_a(servers, rate, 1 / tour, 1 / patience)
-    k = kpis(point_layout("sand_table", places=1000), sc, days=12, seed=41)
+    k = kpis(point_layout("sand_table", places=500), sc, days=12, seed=41)
     assert inside(k, c.ABANDONED_SHARE, theory["abandon"])
     assert inside(k, c.DELAYED_SHARE, theory["delayed"])
     assert inside(k, c.GREET_WAIT_MEAN_ALL_MIN, theory["wait"])

@@ -42,7 +42,7 @@ TARGET_MIN, WARM_UP_MIN = 1.0, 120.0
 
 @pytest.mark.slow
 def test_greeting_wait_matches_erlang_c():
-    layout = point_layout("sand_table", places=1000)
+    layout = point_layout("sand_table", places=500)
     sc = Scenario.model_validate(
         {
             "name": "M/M/5",

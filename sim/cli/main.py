@@ -7,6 +7,7 @@ tables speak the language of ``--lang``.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated, Literal
@@ -22,6 +23,7 @@ from sim.cli.run import run, schema, validate
 from sim.cli.runs import runs_app
 from sim.cli.staff import staff
 from sim.cli.sweep import sweep
+from sim.core.text import Lang, text
 
 EXIT_BAD_INPUT = 2
 
@@ -77,6 +79,23 @@ def _language(args: list[str]) -> str:
     return chosen
 
 
+# What the filesystem said, as the catalogue's fault: the problem and its hint.
+_FAULTS = {
+    errno.EACCES: "denied", errno.EPERM: "denied", errno.EROFS: "read_only", errno.ENOSPC: "full",
+    errno.EDQUOT: "full", errno.EFBIG: "too_large", errno.ENOTDIR: "not_folder", errno.EEXIST: "not_folder",
+    errno.EISDIR: "is_folder", errno.ENAMETOOLONG: "name_too_long",
+}  # fmt: skip
+
+
+def output_fault(exc: OSError, lang: Lang) -> str | None:
+    """One line for a file that could not be written: the path, the problem, the hint; None for others."""
+    fault = _FAULTS.get(exc.errno or 0)
+    if fault is None:
+        return None
+    path = exc.filename or ""
+    return text(f"console.fault.{fault}", lang, path=path, reason=exc.strerror or "")
+
+
 def main() -> None:
     """Console entry point: turn input problems into one clear message and exit code 2."""
     from sim.core.problems import InputError
@@ -85,6 +104,12 @@ def main() -> None:
         app()
     except InputError as exc:
         typer.echo(exc.render("zh" if _language(sys.argv[1:]) == "zh" else "en"), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        line = output_fault(exc, "zh" if _language(sys.argv[1:]) == "zh" else "en")
+        if line is None or os.environ.get("ANCHANG_DEBUG"):
+            raise
+        typer.echo(line, err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:  # a bug, not bad input: say so briefly; show the trace on request
         if os.environ.get("ANCHANG_DEBUG"):

@@ -10,6 +10,7 @@ import typer
 
 from sim.cli.common import console, lang, note, on_record, print_frame, say, settings
 from sim.core.text import Lang
+from sim.model import limits as L
 from sim.plan.peakday import PeakDayPlan
 
 
@@ -18,15 +19,28 @@ def plan(
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
     report_lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="report language")] = "zh",
-    reps: Annotated[int | None, typer.Option(min=2, help="replications (default: the scenario's)")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+    reps: Annotated[
+        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications (default: the scenario's)")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
+    ] = None,
     staff_reps: Annotated[
-        int | None, typer.Option(min=2, help="replications per staffing evaluation (default: the scenario's)")
+        int | None,
+        typer.Option(
+            min=2, max=L.REPLICATIONS, help="replications per staffing evaluation (default: the scenario's)"
+        ),
     ] = None,
     verify_days: Annotated[
         int | None,
-        typer.Option(min=2, help="fresh days the staffing is verified on (default: the scenario's, 200)"),
+        typer.Option(
+            min=2,
+            max=L.REPLICATIONS,
+            help="fresh days the staffing is verified on (default: the scenario's, 200)",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:

@@ -11,6 +11,7 @@ import typer
 from sim.cli.common import console, figure_file, lang, on_record, print_frame, progress_bar, say, settings
 from sim.cli.congestion import print_flags, write_congestion
 from sim.core.problems import refuse
+from sim.model import limits as L
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.day import DayStudy, Precision, simulate_day
@@ -24,13 +25,19 @@ def run(
         str | None, typer.Option(help="replications, or 'auto': until the KPIs reach --precision")
     ] = None,
     precision: Annotated[float, typer.Option(help="with --reps auto: 95% CI half-width / mean")] = 0.05,
-    max_reps: Annotated[int, typer.Option(min=2, help="with --reps auto: at most this many")] = 500,
+    max_reps: Annotated[
+        int, typer.Option(min=2, max=L.REPLICATIONS, help="with --reps auto: at most this many")
+    ] = 500,
     kpi: Annotated[
         list[str] | None, typer.Option(help="with --reps auto: the KPIs to pin down (repeatable)")
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="root seed (default: the scenario's)")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
     dask: Annotated[
         str | None, typer.Option(envvar="ANCHANG_DASK", help="Dask scheduler address (tcp://host:8786)")
@@ -60,7 +67,7 @@ def run(
 
 
 def _count(reps: str | None) -> int | None:
-    """``--reps``: a whole number ≥ 1 (or none: the scenario's)."""
+    """``--reps``: a whole number from 1 to ``limits.REPLICATIONS`` (or none: the scenario's)."""
     if reps is None:
         return None
     try:
@@ -69,6 +76,8 @@ def _count(reps: str | None) -> int | None:
         raise refuse("--reps", "reps_form", value=repr(reps)) from None
     if count < 1:
         raise refuse("--reps", "reps_at_least_one", value=count)
+    if count > L.REPLICATIONS:
+        raise refuse("--reps", "less_than_equal", le=L.REPLICATIONS, value=count)
     return count
 
 
@@ -123,13 +132,21 @@ def print_day(
     out.print(say("console.run.more", folder=written[0].parent))
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="layout or scenario YAML files")]) -> None:
-    """Check layout and scenario files (a scenario with its layout); stop at the first bad one."""
-    from sim.io.files import validate_file
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="layout, scenario or sweep YAML files")],
+) -> None:
+    """Check layout, scenario and sweep files (a scenario with its layout, a sweep with every configuration).
+
+    Stops at the first bad one.
+    """
+    from sim.io.files import file_data, validate_file
+    from sim.plan.sweep import is_sweep, validate_sweep
 
     for path in files:
-        kind = validate_file(path)
-        typer.echo(say("console.validate.ok", path=path, kind=kind))
+        if is_sweep(file_data(path)):
+            typer.echo(say("console.validate.sweep", path=path, count=validate_sweep(path)))
+        else:
+            typer.echo(say("console.validate.ok", path=path, kind=validate_file(path)))
 
 
 def schema(kind: Annotated[str, typer.Argument(help="layout or scenario")]) -> None:

@@ -50,6 +50,10 @@ class InputError(ValueError):
         self.source = source
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], str | None]]:
+        """Pickle by the problems, so an error raised in a worker process reaches the user whole."""
+        return (InputError, (self.problems, self.source))
+
     def render(self, lang: Lang = "en") -> str:
         """All problems, one per line."""
         return "\n".join(p.render(self.source, lang) for p in self.problems)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.core.problems import InputError, problem, refuse
+from sim.core.problems import InputError, Problem, problem, refuse
 from sim.io.messages import line_of, problems_of, with_lines
 from sim.io.yamltext import read_bytes, read_yaml
 from sim.model.drill import Drill
@@ -141,15 +141,26 @@ def load_pair(scenario_path: str | Path, layout_file: str | Path | None = None) 
     """Read a scenario and its layout (or ``layout_file``), and check them together."""
     scenario, node = _load(scenario_path, Scenario)
     path = Path(layout_file) if layout_file is not None else layout_path(scenario, scenario_path)
-    if not path.is_file():
-        where = "--layout" if layout_file is not None else "layout"
-        found = problem(where, "layout_not_found", line_of(node, ("layout",)), path=str(path))
+    where = "--layout" if layout_file is not None else "layout"
+    found = _no_layout_file(path, where, line_of(node, ("layout",)))
+    if found is not None:
         raise InputError([found], str(scenario_path))
     layout = load_layout(path)
     problems = check_pair(layout, scenario)
     if problems:
         raise InputError(with_lines(problems, node), str(scenario_path))
     return layout, scenario
+
+
+def _no_layout_file(path: Path, where: str, line: int | None) -> Problem | None:
+    """Why ``path`` is no layout file to read (missing, or a name the filesystem refuses); None if it is one."""
+    try:
+        if path.is_file():
+            return None
+        return problem(where, "layout_not_found", line, path=str(path))
+    except OSError as exc:  # a name too long, a loop of links
+        shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:100]}…({len(str(path))} characters)"
+        return problem(where, "layout_unreadable", line, path=shown, reason=exc.strerror or str(exc))
 
 
 def detect_kind(data: Any) -> str:
@@ -190,8 +201,8 @@ def validate_text(raw: str | bytes, path: Path) -> str:
 
 def _check_with_layout(scenario: Scenario, node: yaml.Node | None, path: Path) -> None:
     layout_file = layout_path(scenario, path)
-    if not layout_file.is_file():
-        found = problem("layout", "layout_not_found", line_of(node, ("layout",)), path=str(layout_file))
+    found = _no_layout_file(layout_file, "layout", line_of(node, ("layout",)))
+    if found is not None:
         raise InputError([found], str(path))
     problems = check_pair(load_layout(layout_file), scenario)
     if problems:

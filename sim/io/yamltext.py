@@ -7,6 +7,7 @@ remembers line numbers for the messages. Only plain data is allowed: mappings, l
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,11 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
         self.key, self.first_line = key, first_line
 
 
-class _Loader(yaml.SafeLoader):
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML was built with it
+MAX_DEPTH = 40  # nesting of mappings and lists: the formats need under ten
+
+
+class _Loader(_BASE):  # type: ignore[valid-type,misc]
     """Safe loader that refuses duplicate keys."""
 
 
@@ -62,8 +67,9 @@ def read_yaml(text: str | bytes, source: str) -> tuple[Any, yaml.Node | None]:
     if isinstance(text, bytes):
         text = _decode(text, source)
     try:
-        data = yaml.load(text, Loader=_Loader)
-        node = yaml.compose(text, Loader=_Loader)
+        return _parse(text, source)
+    except RecursionError:
+        raise refuse("", "too_nested", source, most=MAX_DEPTH) from None
     except _DuplicateKey as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError(
@@ -71,25 +77,67 @@ def read_yaml(text: str | bytes, source: str) -> tuple[Any, yaml.Node | None]:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = (
+            min(mark.line + 1, text.count("\n") + 1) if mark else None
+        )  # libyaml marks the end past the last line
         what = exc.problem or str(exc)
+        if "maximum nesting depth" in what:  # libyaml's own limit, under ours
+            raise InputError([problem("", "too_nested", line, most=MAX_DEPTH)], source) from None
         if "could not determine a constructor" in what:
             tag = what.split("for the tag")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
             raise InputError([problem("", "yaml_tag", line, tag=tag)], source) from None
         raise InputError([problem("", "yaml_error", line, what=what)], source) from None
     except yaml.YAMLError as exc:
         raise refuse("", "yaml_error", source, what=str(exc)) from None
-    return data, node
+
+
+def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """Parse once: the node tree (for line numbers), its depth checked, then the data built from it."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _depth(node) > MAX_DEPTH:
+            raise refuse("", "too_nested", source, most=MAX_DEPTH)
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def _depth(root: yaml.Node) -> int:
+    """How deep mappings and lists nest under ``root``, without recursion (an alias counts once)."""
+    deepest, stack, seen = 0, [(root, 1)], set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, depth)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return deepest
 
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes, or one clear message why it cannot be read.
 
+    Only regular files are read (a FIFO or a device is refused before it is opened), and none
+    larger than ``MAX_BYTES``, checked before reading.
+
     Raises:
-        InputError: if the file is missing, a directory, or unreadable.
+        InputError: if the file is missing, a directory, not a regular file, too big, or unreadable.
     """
     try:
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("", "is_directory", str(path))
+        if not stat.S_ISREG(info.st_mode):  # a FIFO blocks, a device never ends
+            raise refuse("", "not_a_file", str(path))
+        if info.st_size > MAX_BYTES:
+            raise refuse("", "too_big", str(path), size=info.st_size, limit=MAX_BYTES)
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)  # a file growing meanwhile is caught by the size check
     except FileNotFoundError:
         raise refuse("", "file_not_found", str(path)) from None
     except IsADirectoryError:

@@ -13,7 +13,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+from sim.model import limits as L
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Exponential(BaseModel):
@@ -21,7 +23,7 @@ class Exponential(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["exponential"]
-    mean_min: float = Field(gt=0, description="mean in minutes")
+    mean_min: float = Field(gt=0, le=L.MINUTES, description="mean in minutes")
 
     def sample_s(self, rng: np.random.Generator) -> float:
         """Draw one value in seconds."""
@@ -41,7 +43,7 @@ class LogNormal(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["lognormal"]
-    mean_min: float = Field(gt=0, description="mean in minutes")
+    mean_min: float = Field(gt=0, le=L.MINUTES, description="mean in minutes")
     cv: float = Field(gt=0, le=5, description="coefficient of variation, sd / mean")
 
     def _params(self) -> tuple[float, float]:
@@ -74,7 +76,7 @@ class Gamma(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["gamma"]
-    mean_min: float = Field(gt=0, description="mean in minutes")
+    mean_min: float = Field(gt=0, le=L.MINUTES, description="mean in minutes")
     cv: float = Field(gt=0, le=5, description="coefficient of variation, sd / mean")
 
     def sample_s(self, rng: np.random.Generator) -> float:
@@ -98,9 +100,9 @@ class Triangular(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["triangular"]
-    low_min: float = Field(ge=0)
-    mode_min: float = Field(ge=0)
-    high_min: float = Field(gt=0)
+    low_min: float = Field(ge=0, le=L.MINUTES)
+    mode_min: float = Field(ge=0, le=L.MINUTES)
+    high_min: float = Field(gt=0, le=L.MINUTES)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -134,8 +136,8 @@ class Uniform(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["uniform"]
-    low_min: float = Field(ge=0)
-    high_min: float = Field(gt=0)
+    low_min: float = Field(ge=0, le=L.MINUTES)
+    high_min: float = Field(gt=0, le=L.MINUTES)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -166,7 +168,7 @@ class Fixed(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["fixed"]
-    value_min: float = Field(ge=0)
+    value_min: float = Field(ge=0, le=L.MINUTES)
 
     def sample_s(self, rng: np.random.Generator) -> float:
         """Return the value in seconds (draws nothing, so streams stay aligned)."""
@@ -186,8 +188,8 @@ class Empirical(BaseModel):
 
     model_config = _FROZEN
     dist: Literal["empirical"]
-    values_min: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
-    weights: list[Annotated[float, Field(ge=0)]] | None = None
+    values_min: list[Annotated[float, Field(ge=0, le=L.MINUTES)]] = Field(min_length=1, max_length=L.VALUES)
+    weights: list[Annotated[float, Field(ge=0, le=L.WEIGHT)]] | None = Field(None, max_length=L.VALUES)
 
     @model_validator(mode="after")
     def _weights_match(self) -> Empirical:

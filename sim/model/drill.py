@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.clock import Clock
+from sim.model import limits as L
 
-_MODEL = ConfigDict(extra="forbid", frozen=True)
+_MODEL = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class FireAlarm(BaseModel):
@@ -43,8 +44,8 @@ class BusGroup(BaseModel):
     model_config = _MODEL
     kind: Literal["bus_group"]
     at: Clock
-    persons: int = Field(ge=1)
-    spread_min: float = Field(2.0, ge=0)
+    persons: int = Field(ge=1, le=L.GROUP_PERSONS)
+    spread_min: float = Field(2.0, ge=0, le=L.MINUTES)
 
 
 class Rain(BaseModel):
@@ -54,7 +55,7 @@ class Rain(BaseModel):
     kind: Literal["rain"]
     start: Clock
     end: Clock
-    delay_min: float = Field(gt=0)
+    delay_min: float = Field(gt=0, le=L.MINUTES)
     keep: float = Field(1.0, gt=0, le=1, description="share of those walk-ins who still come")
 
 
@@ -66,4 +67,4 @@ class Drill(BaseModel):
 
     model_config = _MODEL
     name: str | None = None
-    events: list[Event] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list, max_length=L.GROUPS)

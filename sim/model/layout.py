@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.model import limits as L
 from sim.model.names import Names
 
 ZoneKind = Literal[
@@ -66,8 +67,9 @@ SAFE_KINDS = frozenset({"exit", "entrance"})  # outside: reaching one means out 
 _ID = r"^[A-Za-z0-9_\-]+$"
 
 
-_MODEL = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-_Extent = Annotated[float, Field(gt=0, allow_inf_nan=False)]  # a room's side, metres
+_MODEL = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+_Extent = Annotated[float, Field(gt=0, le=L.COORD_M)]  # a room's side, metres
+_Coord = Annotated[float, Field(ge=-L.COORD_M, le=L.COORD_M)]  # a position, metres
 
 
 class Zone(BaseModel):
@@ -77,20 +79,24 @@ class Zone(BaseModel):
     id: str = Field(pattern=_ID, description="unique id (letters, digits, _ and -)")
     name: Names | None = Field(None, description="display name: a text, or {zh: …, en: …}")
     kind: ZoneKind
-    area_m2: float | None = Field(None, gt=0, description="floor area for density (m²)")
-    xy: tuple[float, float] = Field(description="position of the zone's centre, metres")
+    area_m2: float | None = Field(None, gt=0, le=L.AREA_M2, description="floor area for density (m²)")
+    xy: tuple[_Coord, _Coord] = Field(description="position of the zone's centre, metres")
     size_m: tuple[_Extent, _Extent] | None = Field(
         None,
         description="the room's extent along x and y (metres), centred on xy: the code check measures "
         "travel distances from its farthest point (default: a square of area_m2)",
     )
-    floor: int = Field(1, description="storey (1 = ground floor)")
-    desks: int | None = Field(None, ge=1, description="service desks (reception, signing, payment)")
-    places: int | None = Field(None, ge=1, description="parties served at once at the sand table")
-    tables: int | None = Field(None, ge=1, description="negotiation tables")
-    seats: int | None = Field(None, ge=0, description="seats (information only)")
+    floor: int = Field(1, ge=-L.FLOORS, le=L.FLOORS, description="storey (1 = ground floor)")
+    desks: int | None = Field(
+        None, ge=1, le=L.DESKS, description="service desks (reception, signing, payment)"
+    )
+    places: int | None = Field(
+        None, ge=1, le=L.PLACES, description="parties served at once at the sand table"
+    )
+    tables: int | None = Field(None, ge=1, le=L.PLACES, description="negotiation tables")
+    seats: int | None = Field(None, ge=0, le=L.SEATS, description="seats (information only)")
     max_persons: int | None = Field(
-        None, ge=1, description="persons allowed inside at once (required for show units)"
+        None, ge=1, le=L.ZONE_PERSONS, description="persons allowed inside at once (required for show units)"
     )
     visitor_exit: bool = Field(False, description="exit zones only: visitors leave this way daily")
     enclosed: bool = Field(
@@ -98,7 +104,7 @@ class Zone(BaseModel):
         description="stair zones only: an enclosed or smoke-proof stair (封闭/防烟楼梯间), a safe exit of "
         "each storey it serves; an open stair is not",
     )
-    security_posts: int = Field(0, ge=0, description="fixed security posts (保安岗) at this zone")
+    security_posts: int = Field(0, ge=0, le=L.POSTS, description="fixed security posts (保安岗) at this zone")
     note: str | None = None
 
 
@@ -111,12 +117,14 @@ class Passage(BaseModel):
     from_: str = Field(alias="from", description="zone id at one end")
     to: str = Field(description="zone id at the other end")
     kind: PassageKind
-    length_m: float = Field(ge=0, description="walking length (along the slope for stairs)")
-    width_m: float = Field(gt=0, description="clear width, metres")
+    length_m: float = Field(ge=0, le=L.LENGTH_M, description="walking length (along the slope for stairs)")
+    width_m: float = Field(gt=0, le=L.WIDTH_M, description="clear width, metres")
     one_way: bool = Field(False, description="true: only from 'from' to 'to'")
-    seats: int | None = Field(None, ge=1, description="shuttle: seats per vehicle")
-    vehicles: int | None = Field(None, ge=1, description="shuttle: vehicles in service")
-    round_trip_min: float | None = Field(None, gt=0, description="shuttle: minutes per round trip")
+    seats: int | None = Field(None, ge=1, le=L.VEHICLES, description="shuttle: seats per vehicle")
+    vehicles: int | None = Field(None, ge=1, le=L.VEHICLES, description="shuttle: vehicles in service")
+    round_trip_min: float | None = Field(
+        None, gt=0, le=L.MINUTES, description="shuttle: minutes per round trip"
+    )
     note: str | None = None
 
     @property
@@ -138,8 +146,8 @@ class Layout(BaseModel):
     description: Names | None = Field(
         None, description="dimensions and where the numbers come from: a text, or {zh: …, en: …}"
     )
-    zones: list[Zone] = Field(min_length=1)
-    passages: list[Passage] = Field(min_length=1)
+    zones: list[Zone] = Field(min_length=1, max_length=L.ZONES)
+    passages: list[Passage] = Field(min_length=1, max_length=L.PASSAGES)
     fire_resistance_grade: int = Field(
         2, ge=1, le=4, description="耐火等级 1–4 (GB 50016): grades 1 and 2 share the code's limits"
     )

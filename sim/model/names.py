@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 class Names(BaseModel):
     """A text (a display name, a description) in each language the product speaks; one text serves both."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     zh: str = Field(min_length=1, description="中文名称")
     en: str = Field(min_length=1, description="English name")
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.clock import Clock, ClosingClock, format_clock
+from sim.model import limits as L
 from sim.model.distributions import Distribution
 from sim.model.names import Names
 from sim.model.settings import Congestion, Evacuation, Staffing
@@ -24,7 +25,7 @@ StageKind = Literal[
 ]  # fmt: skip
 
 
-_MODEL = ConfigDict(extra="forbid", frozen=True)
+_MODEL = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Hours(BaseModel):
@@ -40,8 +41,8 @@ class Group(BaseModel):
 
     model_config = _MODEL
     at: Clock
-    persons: int = Field(ge=1)
-    spread_min: float = Field(2.0, ge=0, description="minutes over which the group steps in")
+    persons: int = Field(ge=1, le=L.GROUP_PERSONS)
+    spread_min: float = Field(2.0, ge=0, le=L.MINUTES, description="minutes over which the group steps in")
     label: str | None = None
 
 
@@ -50,31 +51,31 @@ class Appointment(BaseModel):
 
     model_config = _MODEL
     at: Clock
-    parties: int = Field(1, ge=1)
+    parties: int = Field(1, ge=1, le=L.APPOINTMENT_PARTIES)
 
 
 class QueueAtOpen(BaseModel):
     """Parties already queuing outside when the doors open (launch day)."""
 
     model_config = _MODEL
-    parties: int = Field(ge=1)
+    parties: int = Field(ge=1, le=L.GROUP_PERSONS)
 
 
 class Demand(BaseModel):
     """Who comes and when."""
 
     model_config = _MODEL
-    parties: float | None = Field(None, gt=0, description="expected walk-in parties")
-    visitors: float | None = Field(None, gt=0, description="expected walk-in persons")
+    parties: float | None = Field(None, gt=0, le=L.PARTIES_PER_DAY, description="expected walk-in parties")
+    visitors: float | None = Field(None, gt=0, le=L.VISITORS_PER_DAY, description="expected walk-in persons")
     party_size: dict[Annotated[int, Field(ge=1, le=40)], Probability]
-    profile: dict[Clock, Annotated[float, Field(ge=0)]] = Field(
+    profile: dict[Clock, Annotated[float, Field(ge=0, le=L.WEIGHT)]] = Field(
         description="relative arrival intensity from each clock time until the next key"
     )
-    groups: list[Group] = []
-    appointments: list[Appointment] = []
-    appointment_lateness_sd_min: float = Field(5.0, ge=0)
+    groups: list[Group] = Field([], max_length=L.GROUPS)
+    appointments: list[Appointment] = Field([], max_length=L.GROUPS)
+    appointment_lateness_sd_min: float = Field(5.0, ge=0, le=L.MINUTES)
     queue_at_open: QueueAtOpen | None = None
-    entrances: dict[str, Annotated[float, Field(gt=0)]] | None = Field(
+    entrances: dict[str, Annotated[float, Field(gt=0, le=L.WEIGHT)]] | None = Field(
         None, description="entrance zone id: weight (default: the first entrance)"
     )
 
@@ -109,10 +110,10 @@ class Stage(BaseModel):
     only_if: str | None = Field(None, description="only parties that did this earlier stage")
     guided: bool | None = Field(None, description="with the guide; default: all but reception")
     dwell: Distribution
-    zones: dict[str, Annotated[float, Field(gt=0)]] | None = Field(
+    zones: dict[str, Annotated[float, Field(gt=0, le=L.WEIGHT)]] | None = Field(
         None, description="zone id: choice weight (default: all zones of the kind, equally)"
     )
-    visits: dict[Annotated[int, Field(ge=1)], Probability] | None = Field(
+    visits: dict[Annotated[int, Field(ge=1, le=L.ZONES)], Probability] | None = Field(
         None, description="how many different zones of the kind a party visits: probability"
     )
     revisit: Revisit | None = None
@@ -130,14 +131,14 @@ class Journey(BaseModel):
     walk_speed_mps: float = Field(1.0, gt=0, le=3, description="touring party pace on the level")
     # IMO MSC.1/Circ.1238 Table 1.3: 0.8 m/s up stairs vs 1.2 m/s in corridors.
     stair_speed_factor: float = Field(0.67, gt=0, le=1)
-    stages: list[Stage] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1, max_length=L.STAGES)
 
 
 class Guides(BaseModel):
     """Guides (置业顾问) on duty by time of day."""
 
     model_config = _MODEL
-    schedule: dict[Clock, Annotated[int, Field(ge=0)]]
+    schedule: dict[Clock, Annotated[int, Field(ge=0, le=L.GUIDES)]]
     wait_zone: str | None = Field(None, description="where parties wait (default: first lounge)")
 
 
@@ -145,8 +146,8 @@ class BatchAdmission(BaseModel):
     """参观批次: let in up to ``persons`` every ``every_min`` minutes; the rest queue outside."""
 
     model_config = _MODEL
-    persons: int = Field(ge=1)
-    every_min: float = Field(gt=0)
+    persons: int = Field(ge=1, le=L.ZONE_PERSONS)
+    every_min: float = Field(ge=L.BATCH_EVERY_MIN, le=L.MINUTES)
 
 
 class Closure(BaseModel):
@@ -166,29 +167,31 @@ class Policies(BaseModel):
         None, description="how long a walk-in party waits for a guide before leaving; null: forever"
     )
     batch_admission: BatchAdmission | None = None
-    max_inside_persons: int | None = Field(None, ge=1, description="gallery occupancy cap")
-    closures: list[Closure] = Field(default_factory=list, description="zones closed for a period")
+    max_inside_persons: int | None = Field(None, ge=1, le=L.ZONE_PERSONS, description="gallery occupancy cap")
+    closures: list[Closure] = Field(
+        default_factory=list, max_length=L.GROUPS, description="zones closed for a period"
+    )
 
 
 class Targets(BaseModel):
     """Service targets."""
 
     model_config = _MODEL
-    greet_within_min: float = Field(5.0, gt=0)
+    greet_within_min: float = Field(5.0, gt=0, le=L.MINUTES)
     greet_share: float = Field(
         0.9, gt=0, lt=1, description="share greeted within the time, strictly between 0 and 1"
     )
-    evacuation_max_s: float | None = Field(None, gt=0)
+    evacuation_max_s: float | None = Field(None, gt=0, le=L.SECONDS)
 
 
 class Run(BaseModel):
     """Replications and seed."""
 
     model_config = _MODEL
-    replications: int = Field(20, ge=1, le=10_000)
-    seed: int = Field(0, ge=0)
+    replications: int = Field(20, ge=1, le=L.REPLICATIONS)
+    seed: int = Field(0, ge=0, le=L.SEED)
     warmup_min: float = Field(
-        0.0, ge=0,
+        0.0, ge=0, le=L.MINUTES,
         description="minutes after opening left out of the day's KPIs: for steady-state studies only "
         "(a gallery day starts empty, and that start is part of the day)",
     )  # fmt: skip
@@ -210,7 +213,7 @@ class Scenario(BaseModel):
     demand: Demand
     journey: Journey
     guides: Guides
-    desks: dict[str, dict[Clock, Annotated[int, Field(ge=0)]]] = Field(
+    desks: dict[str, dict[Clock, Annotated[int, Field(ge=0, le=L.DESKS)]]] = Field(
         default_factory=dict, description="zone id: desks staffed from each clock time"
     )
     policies: Policies = Policies()

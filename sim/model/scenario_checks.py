@@ -6,12 +6,14 @@ import math
 from collections.abc import Iterator
 
 from sim.core.problems import Problem, problem
+from sim.model import limits
 from sim.model.journey import possible_moves, stage_zones, wait_zone
 from sim.model.layout import TRANSIT_KINDS, Layout
 from sim.model.routes import route_table
-from sim.model.scenario import Demand, Scenario
+from sim.model.scenario import Demand, QueueAtOpen, Scenario
 
 _SUM_TOLERANCE = 1e-6
+_NONE = QueueAtOpen.model_construct(parties=0)  # no queue at opening
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
@@ -84,6 +86,13 @@ def _check_demand(demand: Demand) -> Iterator[Problem]:
     if (demand.parties is None) == (demand.visitors is None):
         yield problem("demand", "one_of_parties")
     yield from _check_sum("demand.party_size", demand.party_size)
+    size = demand.mean_party_size
+    persons = demand.expected_parties * size + sum(g.persons for g in demand.groups)
+    persons += size * (sum(a.parties for a in demand.appointments) + (demand.queue_at_open or _NONE).parties)
+    if persons > limits.VISITORS_PER_DAY:
+        yield problem(
+            "demand", "too_many_persons", persons=f"{persons:,.0f}", limit=f"{limits.VISITORS_PER_DAY:,}"
+        )
 
 
 def _check_stages(s: Scenario) -> Iterator[Problem]:

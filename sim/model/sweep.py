@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.model import limits as L
+
 DEFAULT_KPIS = [
     "greet_within_target_share", "greet_wait_mean_min", "parties_reneged", "peak_persons_inside",
     "guide_utilisation",
@@ -15,11 +17,11 @@ DEFAULT_KPIS = [
 class SweepSpec(BaseModel):
     """A sweep file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     name: str | None = None
     base: str = Field(description="scenario file, relative to the sweep file")
     mode: Literal["grid", "list"] = "grid"
     axes: dict[str, list[Any]] = Field(min_length=1, description="dotted path → values")
-    replications: int | None = Field(None, ge=2)
-    seed: int | None = Field(None, ge=0)
+    replications: int | None = Field(None, ge=2, le=L.REPLICATIONS)
+    seed: int | None = Field(None, ge=0, le=L.SEED)
     kpis: list[str] = Field(default_factory=lambda: list(DEFAULT_KPIS))

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -29,6 +30,7 @@ from sim.io.files import load_layout, parse
 from sim.metrics.day import summarise_day
 from sim.metrics.stats import Results, aggregate
 from sim.model.layout import Layout
+from sim.model.limits import SWEEP_CONFIGURATIONS
 from sim.model.scenario import Scenario
 from sim.model.scenario_checks import check_pair
 from sim.model.sweep import SweepSpec
@@ -41,9 +43,17 @@ def configurations(spec: SweepSpec) -> list[dict[str, Any]]:
     """Every configuration: path → value.
 
     Raises:
-        InputError: if ``mode: list`` axes differ in length.
+        InputError: if ``mode: list`` axes differ in length, or the sweep has more than
+            ``SWEEP_CONFIGURATIONS`` configurations.
     """
     names = list(spec.axes)
+    count = (
+        len(next(iter(spec.axes.values())))
+        if spec.mode == "list"
+        else math.prod(map(len, spec.axes.values()))
+    )
+    if count > SWEEP_CONFIGURATIONS:
+        raise refuse("axes", "too_many_configurations", count=count, limit=SWEEP_CONFIGURATIONS)
     if spec.mode == "list":
         lengths = {len(v) for v in spec.axes.values()}
         if len(lengths) > 1:
@@ -116,6 +126,28 @@ def variant_inputs(base: dict, base_path: Path, config: dict[str, Any]) -> list:
 
 Row = dict[str, Any]
 SweepProgress = Callable[[int, int, float], None]  # (finished, total, elapsed seconds)
+
+
+def is_sweep(data: Any) -> bool:
+    """Whether file data is a sweep file (a ``base`` scenario and ``axes``), not a layout or scenario."""
+    return isinstance(data, dict) and "axes" in data and "base" in data
+
+
+def validate_sweep(path: Path) -> int:
+    """Check a sweep file, its base and every configuration, as a sweep would before running; their count.
+
+    Raises:
+        InputError: for the sweep file, its base, or the first configuration that is invalid.
+    """
+    from sim.io.files import load_pair
+    from sim.io.sweepfile import load_sweep
+
+    spec, base, base_path = load_sweep(path)
+    default_layout, _ = load_pair(base_path)
+    configs = configurations(spec)
+    for config in configs:
+        variant(base, base_path, config, default_layout)
+    return len(configs)
 
 
 def run_sweep(

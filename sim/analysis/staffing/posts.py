@@ -22,13 +22,15 @@ AMPLE = 999  # desks, places and tables in the relaxed layout
 
 
 def relaxed(layout: Layout) -> Layout:
-    """The layout with ample desks, places and tables (a new object: layouts cache their graph)."""
-    data = layout.model_dump(by_alias=True)
-    for zone in data["zones"]:
-        for field in ("desks", "places", "tables"):
-            if zone.get(field) is not None:
-                zone[field] = AMPLE
-    return Layout.model_validate(data)
+    """The layout with ample desks, places and tables (a new object: layouts cache their graph).
+
+    Built without validation: ``AMPLE`` is beyond what a file may hold, on purpose.
+    """
+    zones = [
+        z.model_copy(update={f: AMPLE for f in ("desks", "places", "tables") if getattr(z, f) is not None})
+        for z in layout.zones
+    ]
+    return Layout.model_construct(**(dict(layout) | {"zones": zones}))
 
 
 def other_posts(

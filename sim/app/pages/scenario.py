@@ -4,6 +4,7 @@ import streamlit as st
 
 from sim.app.state import SCENARIOS, columns, lang, set_scenario, show_problems, t, upload
 from sim.io.files import file_data
+from sim.model import limits as L
 from sim.plan import editing
 from sim.present.names import kind_name
 
@@ -35,33 +36,37 @@ schedule = right.data_editor(schedule_base, key=gkey, num_rows="dynamic", hide_i
 demand = dict(data.get("demand", {}))
 if demand.get("parties") is not None:
     demand["parties"] = right.number_input(
-        t("parties"), 1.0, 5000.0, float(demand["parties"]), key=f"parties_{version}"
+        t("parties"), 0.1, float(L.PARTIES_PER_DAY), float(demand["parties"]), key=f"parties_{version}"
     )
 
 policies = dict(data.get("policies") or {})
 batch = policies.get("batch_admission") or {}
 if st.checkbox(t("batch"), value=bool(batch), key=f"batch_{version}"):
     a, b = st.columns(2)
-    persons = a.number_input(t("batch_persons"), 1, 500, int(batch.get("persons", 30)), key=f"bp_{version}")
+    persons = a.number_input(
+        t("batch_persons"), 1, L.ZONE_PERSONS, int(batch.get("persons", 30)), key=f"bp_{version}"
+    )
     every = b.number_input(
-        t("batch_every"), 1.0, 120.0, float(batch.get("every_min", 15)), key=f"be_{version}"
+        t("batch_every"), L.BATCH_EVERY_MIN, L.MINUTES, float(batch.get("every_min", 15)), key=f"be_{version}"
     )
     policies["batch_admission"] = {"persons": int(persons), "every_min": float(every)}
 else:
     policies.pop("batch_admission", None)
-cap = st.number_input(t("cap"), 0, 5000, int(policies.get("max_inside_persons") or 0), key=f"cap_{version}")
+cap = st.number_input(
+    t("cap"), 0, L.ZONE_PERSONS, int(policies.get("max_inside_persons") or 0), key=f"cap_{version}"
+)
 policies["max_inside_persons"] = int(cap) or None
 patience = dict(policies.get("patience") or {})
 if "mean_min" in patience:
-    patience["mean_min"] = st.number_input(t("patience"), 1.0, 240.0, float(patience["mean_min"]),
+    patience["mean_min"] = st.number_input(t("patience"), 0.1, L.MINUTES, float(patience["mean_min"]),
                                            key=f"patience_{version}")  # fmt: skip
     policies["patience"] = patience
 targets = dict(data.get("targets") or {})
 a, b = st.columns(2)
-targets["greet_within_min"] = a.number_input(t("within"), 0.5, 60.0, float(targets.get("greet_within_min", 5)),
+targets["greet_within_min"] = a.number_input(t("within"), 0.1, L.MINUTES, float(targets.get("greet_within_min", 5)),
                                              key=f"tw_{version}")  # fmt: skip
 targets["greet_share"] = b.slider(
-    t("share"), 0.5, 0.99, float(targets.get("greet_share", 0.9)), key=f"ts_{version}"
+    t("share"), 0.01, 0.99, float(targets.get("greet_share", 0.9)), key=f"ts_{version}"
 )
 
 left, right = st.columns([1, 3])
