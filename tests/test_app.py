@@ -189,6 +189,40 @@ def test_a_bad_upload_shows_the_message_not_a_traceback(name, content, message):
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
 
+def test_an_invalid_upload_keeps_what_was_loaded():
+    at = page(app(), "layout")
+    before = at.session_state["layout_data"]
+    at.file_uploader[0].set_value(
+        ("broken.yaml", b"name: x\nzones: [1, 2]\npassages: []\n", "text/yaml")
+    ).run()
+    assert not at.exception
+    assert any("broken.yaml: zones[0]" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["layout_data"] == before
+
+
+def test_an_uploaded_variant_of_a_shipped_scenario_is_applied():
+    at = page(app(), "scenario")
+    variant = (ROOT / "scenarios" / "national_day_batch.yaml").read_bytes()
+    at.file_uploader[0].set_value(("national_day_batch.yaml", variant, "text/yaml")).run()
+    assert not at.exception
+    data = at.session_state["scenario_data"]
+    assert data["policies"]["batch_admission"] == {"persons": 30, "every_min": 15}  # the variant's own key
+    assert (
+        data["demand"]
+        == yaml.safe_load((ROOT / "scenarios" / "national_day_peak.yaml").read_text("utf-8"))["demand"]
+    )
+
+
+def test_an_upload_may_not_reach_for_another_file():
+    at = page(app(), "scenario")
+    before = at.session_state["scenario_data"]
+    at.file_uploader[0].set_value(("x.yaml", b"based_on: /etc/passwd\nname: x\n", "text/yaml")).run()
+    assert not at.exception
+    assert any("an upload may only be a variant of a shipped scenario" in e.value or "内置场景的变体" in e.value
+               for e in at.error)  # fmt: skip
+    assert at.session_state["scenario_data"] == before
+
+
 def test_an_invalid_edit_shows_the_validation_message():
     at = page(app(), "layout")
     key = f"passages_{at.session_state['layout_version']}"

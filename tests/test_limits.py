@@ -16,7 +16,7 @@ from helpers import ROOT
 from test_malformed import GOOD_LAYOUT, GOOD_SCENARIO, scenario_with
 
 from sim.core.problems import InputError, refuse
-from sim.io.files import validate_file
+from sim.io.files import load_drill, validate_file
 from sim.io.yamltext import MAX_DEPTH
 from sim.model import limits
 from sim.runner.pool import process_pool
@@ -165,3 +165,12 @@ def test_validate_checks_a_sweep_as_a_sweep(tmp_path):
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "guides.schedule.10:00=1000000000" in done.stderr and f"must be <= {limits.GUIDES}" in done.stderr
+
+
+def test_an_empty_drill_file_is_refused(tmp_path):
+    empty = tmp_path / "drill.yaml"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="file is empty; expected a drill"):
+        load_drill(empty)
+    empty.write_text("events: []\n", encoding="utf-8")
+    assert load_drill(empty).events == []  # a day with no events, said so

@@ -234,6 +234,24 @@ CASES = [
         ["a party of 30 with its guide can never enter 'show_a'"],
     ),
     (
+        "the zones list deleted",
+        "layout.yaml",
+        LAYOUT[: LAYOUT.index("zones:")] + LAYOUT[LAYOUT.index("passages:") :],
+        ["zones: required key is missing"],
+    ),
+    (
+        "a 3,000-character zone id",
+        "layout.yaml",
+        layout_with("id: lounge,", "id: " + "z" * 3000 + ","),
+        ["zones[2].id: must have at most 64 characters, got 'zzz", "(3002 characters)"],
+    ),
+    (
+        "based_on a missing file",
+        "scenario.yaml",
+        "based_on: nowhere.yaml\nname: variant\n",
+        ["based_on: cannot read nowhere.yaml: file not found"],
+    ),
+    (
         "layout file missing",
         "scenario.yaml",
         GOOD_SCENARIO.replace("layout.yaml", "nowhere.yaml"),

@@ -316,3 +316,40 @@ def test_resume_without_a_store_is_refused(tmp_path):
     path = _sweep_file(tmp_path, values=2)
     done = anchang("--store", "off", "sweep", path, "--resume")
     assert done.returncode == 2 and "needs the run store" in done.stderr
+
+
+def test_no_run_is_done_before_its_log_has_landed(store, tmp_path, monkeypatch):
+    from sim.store import runstore
+
+    layout, scenario = load_pair(WEEKDAY)
+    run(layout, scenario, 2, 5, workers=1, log_dir=tmp_path / "events")
+
+    def crash(source, target):
+        raise KeyboardInterrupt  # the process stops between gathering the log and landing it
+
+    monkeypatch.setattr(runstore, "_land", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.record(Record("run", [], seed=5, replications=2, events=tmp_path / "events"))
+    monkeypatch.undo()
+    assert store.runs(limit=None).empty  # no row names a log that is not there
+    assert not list(store.logs.glob(".gathering-*"))  # and the temporary log is gone
+    leftover = store.logs / ".gathering-999999999.parquet"  # one a killed process left behind
+    leftover.write_bytes(b"half")
+    run_id = store.record(Record("run", [], seed=5, replications=2, events=tmp_path / "events"))
+    assert not leftover.exists()
+    kept = store.get(run_id)
+    assert kept["status"] == "done" and Path(kept["events"]).is_file()
+    assert sorted(store.events(run_id)["replication"].unique()) == [0, 1]
+
+
+def test_the_inputs_kept_are_the_files_as_read_at_the_start(tmp_path):
+    from sim.plan.recording import Sources, inputs
+
+    scenario = tmp_path / "weekday.yaml"
+    scenario.write_text(
+        WEEKDAY.read_text(encoding="utf-8").replace("../layouts", str(ROOT / "layouts")), "utf-8"
+    )
+    sources = Sources(scenario)  # made as the command starts
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("parties: 28", "parties: 99"), "utf-8")
+    kept = {i.kind: i for i in inputs(sources, None, None)}
+    assert yaml.safe_load(kept["scenario"].text)["demand"]["parties"] == 28  # not the edit saved meanwhile

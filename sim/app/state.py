@@ -12,7 +12,6 @@ from typing import Any, cast
 
 import streamlit as st
 
-from sim.core.problems import InputError
 from sim.core.text import Lang, text
 from sim.io.files import file_data
 from sim.model.layout import Layout
@@ -106,16 +105,18 @@ def files_key(*settings: Any) -> str:
     return digest(st.session_state["layout_data"], st.session_state["scenario_data"], *settings)
 
 
-def upload(key: str) -> dict | None:
-    """A YAML upload, or None; a bad file shows its message."""
+def upload(key: str, kind: str) -> dict | None:
+    """A valid uploaded layout or scenario (``kind``), or None.
+
+    A bad file shows its messages, and what was loaded stays.
+    """
     file = st.file_uploader(t("upload"), type=["yaml", "yml"], key=key)
     if file is None:
         return None
-    try:
-        return editing.read_upload(file.name, file.getvalue())
-    except InputError as exc:
-        st.error(exc.render(lang()))
-        return None
+    data, problems = editing.checked_upload(file.name, file.getvalue(), kind, SCENARIOS, lang())
+    if problems:
+        st.error("\n\n".join(problems))
+    return data
 
 
 def show_problems(problems: list[str]) -> None:

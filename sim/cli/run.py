@@ -45,9 +45,20 @@ def run(
 ) -> None:
     """Simulate the day over replications; print the summary and write tables, logs and plots."""
     from sim.io.files import load_pair
+    from sim.store.outputs import owned_folder
 
     pair = load_pair(scenario, layout)
     out = out or Path("results") / scenario.stem
+    with owned_folder(out, finished="summary.json"):
+        _run_into(pair, scenario, layout, out, reps, precision, max_reps, kpi, seed, workers, as_json, dask)
+
+
+def _run_into(
+    pair: tuple[Layout, Scenario], scenario: Path, layout: Path | None, out: Path, reps: str | None,
+    precision: float, max_reps: int, kpi: list[str] | None, seed: int | None, workers: int | None,
+    as_json: bool, dask: str | None,
+) -> None:  # fmt: skip
+    """The run, once it owns ``out``: the logs, then the tables and figures, the summary last."""
     events = out / "events"
     _clear_events(events)
     auto = reps == "auto"
@@ -89,12 +100,14 @@ def _clear_events(folder: Path) -> None:
 
 
 def write_day(study: DayStudy, layout: Layout, scenario: Scenario, out: Path) -> list[Path]:
-    """The day's tables, summary, figures and congestion outputs, in ``out``."""
+    """The day's tables, figures and congestion outputs in ``out``, and last its summary.
+
+    ``summary.json`` is written last and whole: where it is, the run finished.
+    """
     from sim.present import figures
     from sim.store.outputs import write_json, write_tables
 
-    written = list(write_tables(study.results, out, {"occupancy": study.occupancy}).values())
-    written.append(write_json(study.summary, out / "summary.json"))
+    tables = list(write_tables(study.results, out, {"occupancy": study.occupancy}).values())
     reader = lang()
     with figure_file(out / "greeting_wait.png", 10, 4.5) as fig:
         figures.greeting_wait(fig.subplots(), study.results, scenario, reader)
@@ -102,11 +115,10 @@ def write_day(study: DayStudy, layout: Layout, scenario: Scenario, out: Path) ->
         figures.zone_occupancy(fig, study.results, layout, scenario, reader)
     with figure_file(out / "guides_busy.png", 10, 4.5) as fig:
         figures.guides_busy(fig.subplots(), study.results, scenario, reader)
-    written += [
-        out / name for name in ("greeting_wait.png", "zone_occupancy.png", "guides_busy.png", "events")
-    ]
     write_congestion(study.congestion, layout, scenario, out)
-    return written
+    summary = write_json(study.summary, out / "summary.json")
+    names = ("greeting_wait.png", "zone_occupancy.png", "guides_busy.png", "events")
+    return [*tables, summary, *(out / name for name in names)]
 
 
 def print_day(

@@ -88,7 +88,13 @@ def with_base(data: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any
     if not isinstance(data["based_on"], str):
         raise refuse("based_on", "not_a_file_name", str(path), value=repr(data["based_on"]))
     base_path = path.parent / data["based_on"]
-    base, _ = read_yaml(read_bytes(base_path), str(base_path))
+    try:
+        base, _ = read_yaml(read_bytes(base_path), str(base_path))
+    except InputError as exc:  # said at the variant's key, with what went wrong in the base
+        reason = exc.problems[0].render() if exc.problems else ""
+        raise refuse(
+            "based_on", "cannot_read_base", str(path), base=data["based_on"], reason=reason
+        ) from None
     if not isinstance(base, dict):
         raise refuse("", "not_a_scenario_mapping", str(base_path))
     if base.get("based_on") is not None:
@@ -126,8 +132,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def load_drill(path: str | Path) -> Drill:
-    """Read and validate a drill file (a list of events)."""
-    return read_model_file(Path(path), Drill)
+    """Read and validate a drill file (a list of events); an empty file is refused, not a drill of none."""
+    path = Path(path)
+    data, node = read_yaml(read_bytes(path), str(path))
+    if data is None:
+        raise refuse("", "empty_drill", str(path))
+    return parse_model(Drill, data, node, str(path))
 
 
 def layout_path(scenario: Scenario, scenario_path: str | Path) -> Path:
@@ -165,7 +175,7 @@ def _no_layout_file(path: Path, where: str, line: int | None) -> Problem | None:
 
 def detect_kind(data: Any) -> str:
     """'layout' or 'scenario', from the top-level keys."""
-    if isinstance(data, dict) and "zones" in data:
+    if isinstance(data, dict) and ("zones" in data or "passages" in data):
         return "layout"
     return "scenario"
 

@@ -66,7 +66,8 @@ def problem_of(error: Any, path: str, line: int | None) -> Problem:
     params = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
     value = error.get("input")
     if not isinstance(value, dict | list):
-        params["value"] = repr(value)
+        shown = repr(value)
+        params["value"] = shown if len(shown) <= 80 else f"{shown[:60]}…({len(shown)} characters)"
     if kind == "union_tag_not_found":
         params["discriminator"] = params.get("discriminator", "dist").strip("'")
     if kind == "union_tag_invalid":

@@ -76,7 +76,7 @@ class Zone(BaseModel):
     """A zone: an area where visitors are, with the resources its kind needs."""
 
     model_config = _MODEL
-    id: str = Field(pattern=_ID, description="unique id (letters, digits, _ and -)")
+    id: str = Field(pattern=_ID, max_length=L.ID_CHARS, description="unique id (letters, digits, _ and -)")
     name: Names | None = Field(None, description="display name: a text, or {zh: …, en: …}")
     kind: ZoneKind
     area_m2: float | None = Field(None, gt=0, le=L.AREA_M2, description="floor area for density (m²)")
@@ -112,7 +112,9 @@ class Passage(BaseModel):
     """A passage between two zones: corridor, door, stair, outdoor path or shuttle."""
 
     model_config = _MODEL
-    id: str | None = Field(None, pattern=_ID, description="optional id; default 'from-to'")
+    id: str | None = Field(
+        None, pattern=_ID, max_length=L.ID_CHARS, description="optional id; default 'from-to'"
+    )
     name: Names | None = Field(None, description="display name (default: from the zones it joins)")
     from_: str = Field(alias="from", description="zone id at one end")
     to: str = Field(description="zone id at the other end")

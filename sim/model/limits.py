@@ -19,6 +19,7 @@ PLACES = 500  # sand-table places, negotiation tables of one zone
 SEATS = 5_000  # seats of one zone
 ZONE_PERSONS = 10_000  # a zone's person limit or the gallery's occupancy cap
 POSTS = 100  # security posts at one zone; marshals per exit
+ID_CHARS = 64  # an id of a zone, a passage or a stage
 ZONES = 500  # zones of a layout
 PASSAGES = 2_000  # passages of a layout
 STAGES = 50  # stages of a journey

@@ -104,7 +104,7 @@ class Stage(BaseModel):
     """One step of the visit."""
 
     model_config = _MODEL
-    id: str
+    id: str = Field(min_length=1, max_length=L.ID_CHARS)
     kind: StageKind
     probability: Probability = 1.0
     only_if: str | None = Field(None, description="only parties that did this earlier stage")

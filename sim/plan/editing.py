@@ -45,6 +45,47 @@ def read_upload(name: str, content: bytes) -> dict:
     return data
 
 
+def checked_upload(
+    name: str, content: bytes, kind: str, shipped: dict[str, Any], lang: Lang = "en"
+) -> tuple[dict | None, list[str]]:
+    """An uploaded layout or scenario (``kind``) validated as the command line would; or why not.
+
+    A scenario's ``based_on`` may name a shipped scenario (a file name from ``shipped``, name →
+    path) and is applied, so the variant is what runs; it may name no other file, so an upload
+    never reads a file on disk. Nothing is returned unless the whole file is valid, so what was
+    loaded before stays.
+    """
+    try:
+        data = read_upload(name, content)
+        if kind == "layout":
+            if "zones" not in data:
+                raise refuse("", "upload_not_kind", name, kind="layout")
+            return _valid(data, validate_layout(data, name, lang)[1])
+        if "hours" not in data and "based_on" not in data:
+            raise refuse("", "upload_not_kind", name, kind="scenario")
+        if data.get("based_on") is not None:
+            data = _with_shipped_base(data, name, shipped)
+    except InputError as exc:
+        return None, [exc.render(lang)]
+    return _valid(data, validate_scenario(data, None, name, lang=lang)[1])
+
+
+def _valid(data: dict, problems: list[str]) -> tuple[dict | None, list[str]]:
+    return (None, problems) if problems else (data, [])
+
+
+def _with_shipped_base(data: dict, name: str, shipped: dict[str, Any]) -> dict:
+    """The variant with its shipped base merged under it."""
+    from pathlib import Path
+
+    base = data["based_on"]
+    found = next((p for p in shipped.values() if isinstance(base, str) and Path(p).name == base), None)
+    if found is None:
+        raise refuse("based_on", "upload_base_unknown", name, base=repr(base), known=", ".join(
+            sorted(Path(p).name for p in shipped)))  # fmt: skip
+    return with_base(dict(data), Path(found).parent / name)
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None

@@ -7,7 +7,7 @@ read, or the objects when there were no files), with which code, and its summary
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,16 +25,25 @@ OnRecord = Callable[[int, Path], None]
 
 @dataclass(frozen=True)
 class Sources:
-    """The files the inputs came from, as the user named them (for the record's provenance)."""
+    """The files the inputs came from, as the user named them (for the record's provenance).
+
+    The files are read when the sources are made, before anything runs: an edit saved during a
+    long run is not what ran, and is not recorded as such.
+    """
 
     scenario: Path | None = None
     layout: Path | None = None
+    read: tuple[Input, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        if self.scenario is not None or self.layout is not None:
+            object.__setattr__(self, "read", tuple(inputs_of(self.scenario, self.layout)))
 
 
 def inputs(sources: Sources | None, layout: Layout | None, scenario: Scenario | None) -> list[Input]:
-    """The inputs as kept: from their files when known, else from the objects themselves."""
-    if sources is not None and (sources.scenario is not None or sources.layout is not None):
-        return inputs_of(sources.scenario, sources.layout)
+    """The inputs as kept: from their files as read at the start when known, else from the objects."""
+    if sources is not None and sources.read:
+        return list(sources.read)
     found = []
     if scenario is not None:
         found.append(input_of("scenario", scenario.model_dump(mode="json", by_alias=True, exclude_none=True)))

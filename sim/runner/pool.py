@@ -69,6 +69,7 @@ def _context() -> multiprocessing.context.BaseContext:
         if threading.active_count() == 1:
             return multiprocessing.get_context("fork")
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.runner.replications"])  # workers fork with the imports done
+        # Workers fork with the imports done; the server leaves when its driver does.
+        context.set_forkserver_preload(["sim.runner.replications", "sim.runner.forkserver_watch"])
         return context
     return multiprocessing.get_context("spawn")

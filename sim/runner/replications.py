@@ -133,9 +133,12 @@ def run(
 ) -> Results:
     """Run replications and summarise them with 95% CIs.
 
-    ``executor``: a process pool or a Dask executor (``dask_executor``) to run them on.
+    ``executor``: a process pool or a Dask executor (``dask_executor``) to run them on. The logs go
+    to ``log_dir`` made absolute here, so workers started elsewhere (a Dask worker's own working
+    folder) write them where this process reads them.
     """
-    summarise = summarise_day if log_dir is None else partial(_summarise_and_keep, log_dir=str(log_dir))
+    where = None if log_dir is None else str(Path(log_dir).resolve())
+    summarise = summarise_day if where is None else partial(_summarise_and_keep, log_dir=where)
     days = map_replications(summarise, layout, scenario, replications, seed, workers, progress, executor)
     return aggregate(days, layout, scenario, seed)
 

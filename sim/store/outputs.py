@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -57,11 +59,56 @@ def write_tables(
 
 
 def write_json(data: dict, path: str | Path) -> Path:
-    """Write a JSON document (UTF-8, Chinese kept readable)."""
+    """Write a JSON document (UTF-8, Chinese kept readable), whole or not at all (a temporary name first)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
+
+
+LOCK_NAME = ".anchang.lock"
+
+
+@contextlib.contextmanager
+def owned_folder(folder: str | Path, finished: str | None = None) -> Iterator[Path]:
+    """Hold ``folder`` for one run: a second run writing the same folder is refused while this one lives.
+
+    The lock is an exclusive ``flock`` on a file in the folder, released by the kernel when the
+    process ends, however it ends. ``finished`` names the file that says a run completed (its
+    summary): it is removed at the start, so a run killed half-way never looks finished.
+
+    Raises:
+        InputError: if another live process holds the folder.
+    """
+    import fcntl
+
+    from sim.core.problems import refuse
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise refuse(
+                "--out", "folder_busy", folder=str(folder), pid=handle.read().strip() or "?"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        if finished is not None:
+            (folder / finished).unlink(missing_ok=True)
+        yield folder
+    finally:
+        handle.close()
 
 
 def write_frames(frames: dict[str, pd.DataFrame], directory: str | Path) -> dict[str, Path]:

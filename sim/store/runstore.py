@@ -93,6 +93,29 @@ class StoreBusy(InputError):
     """The store file stayed locked by another process for longer than the wait."""
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process of this host is still running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _land(source: Path, target: Path) -> None:
+    """Move a finished file to its name, on disk before the name points at it (fsync, rename, fsync)."""
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    source.replace(target)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 class RunStore:
     """A DuckDB run catalogue, with event logs as Parquet beside it."""
 
@@ -150,16 +173,36 @@ class RunStore:
         return str(self.path)
 
     def record(self, rec: Record, status: str = "done") -> int:
-        """Keep a finished run; return its id."""
+        """Keep a finished run; return its id.
+
+        The run's row is written only after every file it names has landed: the event log is
+        gathered under a temporary name, flushed to disk and renamed to its run id, and then the
+        row goes in, in one transaction. A process killed on the way leaves no row (at most a log
+        no row names, or a temporary file the next record removes).
+        """
+        self._sweep_leftovers()
         gathered = gather_events(rec.events, self.logs) if rec.events is not None else None
-        with self.connect(write=True) as con:
-            run_id = self._insert(con, rec, status, finished=True)
+        try:
+            if gathered is None:
+                with self.connect(write=True) as con:
+                    return self._insert(con, rec, status, finished=True)
+            with self.connect(write=True) as con:
+                (run_id,) = con.execute("SELECT nextval('run_ids')").fetchone()
+            target = self.logs / f"{run_id}.parquet"
+            _land(gathered, target)
+            with self.connect(write=True) as con:
+                self._insert(con, rec, status, finished=True, run_id=run_id, events=str(target))
+            return int(run_id)
+        finally:
             if gathered is not None:
-                target = self.logs / f"{run_id}.parquet"
-                con.execute("UPDATE runs SET events = ? WHERE run_id = ?", [str(target), run_id])
-        if gathered is not None:
-            gathered.replace(self.logs / f"{run_id}.parquet")
-        return run_id
+                gathered.unlink(missing_ok=True)
+
+    def _sweep_leftovers(self) -> None:
+        """Remove temporary logs of processes that died gathering them."""
+        for leftover in self.logs.glob(".gathering-*.parquet") if self.logs.is_dir() else ():
+            pid = leftover.stem.removeprefix(".gathering-")
+            if pid.isdigit() and not _alive(int(pid)):
+                leftover.unlink(missing_ok=True)
 
     def begin(self, rec: Record, sweep_key: str, total: int) -> int:
         """Open a run that children join as they finish (a sweep); status ``running``."""
@@ -199,7 +242,9 @@ class RunStore:
                 [socket.gethostname(), os.getpid(), run_id],
             )
 
-    def _insert(self, con: Any, rec: Record, status: str, finished: bool, **extra: Any) -> int:
+    def _insert(
+        self, con: Any, rec: Record, status: str, finished: bool, run_id: int | None = None, **extra: Any
+    ) -> int:
         named = {i.kind: i for i in rec.inputs}
         scenario, layout = named.get("scenario"), named.get("layout")
         values = {
@@ -211,10 +256,11 @@ class RunStore:
             "args": _json(rec.args), "host": socket.gethostname(), "pid": os.getpid(),
             "summary": _json(rec.summary), "headline": rec.headline, **extra,
         }  # fmt: skip
+        chosen = "?" if run_id is not None else "nextval('run_ids')"
         (run_id,) = con.execute(
             f"INSERT INTO runs (run_id, {', '.join(values)}) "
-            f"VALUES (nextval('run_ids'), {', '.join('?' * len(values))}) RETURNING run_id",
-            list(values.values()),
+            f"VALUES ({chosen}, {', '.join('?' * len(values))}) RETURNING run_id",
+            [*([run_id] if run_id is not None else []), *values.values()],
         ).fetchone()
         for item in rec.inputs:
             con.execute(

@@ -11,8 +11,8 @@ choice = st.selectbox(t("pick_layout"), ["—", *LAYOUTS], key="layout_pick")
 if choice != "—" and st.session_state.get("layout_picked") != choice:
     st.session_state["layout_picked"] = choice
     set_layout(file_data(LAYOUTS[choice]))
-uploaded = upload(f"layout_upload_{st.session_state['layout_version']}")
-if uploaded is not None and "zones" in uploaded:
+uploaded = upload(f"layout_upload_{st.session_state['layout_version']}", "layout")
+if uploaded is not None:
     set_layout(uploaded)
 version = st.session_state["layout_version"]
 zkey, pkey = f"zones_{version}", f"passages_{version}"

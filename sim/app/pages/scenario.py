@@ -12,8 +12,8 @@ choice = st.selectbox(t("pick_scenario"), ["—", *SCENARIOS], key="scenario_pic
 if choice != "—" and st.session_state.get("scenario_picked") != choice:
     st.session_state["scenario_picked"] = choice
     set_scenario(file_data(SCENARIOS[choice]), SCENARIOS[choice])
-uploaded = upload(f"scenario_upload_{st.session_state['scenario_version']}")
-if uploaded is not None and "hours" in uploaded:
+uploaded = upload(f"scenario_upload_{st.session_state['scenario_version']}", "scenario")
+if uploaded is not None:
     set_scenario(uploaded, None)
 data = st.session_state["scenario_data"]
 version = st.session_state["scenario_version"]
