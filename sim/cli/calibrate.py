@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli.common import console, lang, say, settings
-from sim.model import limits as L
+from sim.cli.common import Seed, console, count_option, lang, say, settings
 from sim.plan.calibration import CalibrationStudy
 
 
@@ -121,10 +120,8 @@ def _fits(study: CalibrationStudy) -> Any:
 def synthetic_log(
     scenario: Annotated[Path, typer.Argument(help="the known scenario to simulate")],
     out: Annotated[Path, typer.Option(help="CSV to write; put SYNTHETIC in its name")],
-    days: Annotated[int, typer.Option(min=1, max=L.REPLICATIONS, help="weekdays to simulate")] = 30,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
+    days: Annotated[int, count_option("weekdays to simulate", least=1)] = 30,
+    seed: Seed = None,
 ) -> None:
     """Simulate a visitor log from a known scenario, to test calibration against the truth."""
     from sim.io.files import load_pair

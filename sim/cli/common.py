@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import pandas as pd
 import typer
@@ -18,8 +18,25 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.core.text import Lang, text
+from sim.model import limits
 from sim.plan.settings import RunSettings
 from sim.store.runstore import store_path
+
+
+def count_option(help: str, least: int = 2) -> Any:
+    """A replications or days option, bounded as the files bound them (``limits.REPLICATIONS``)."""
+    return typer.Option(min=least, max=limits.REPLICATIONS, help=help)
+
+
+def seed_option(help: str = "root seed (default: the scenario's)") -> Any:
+    """A root-seed option."""
+    return typer.Option(min=0, max=limits.SEED, help=help)
+
+
+Seed = Annotated[int | None, seed_option()]
+Workers = Annotated[
+    int | None, typer.Option(min=1, max=limits.WORKERS, help="processes (default: all cores)")
+]
 
 
 def _context() -> Any:

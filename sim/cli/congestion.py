@@ -9,8 +9,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sim.cli.common import console, figure_file, lang, print_frame, say, settings
-from sim.model import limits as L
+from sim.cli.common import (
+    Workers,
+    console,
+    count_option,
+    figure_file,
+    lang,
+    print_frame,
+    say,
+    seed_option,
+    settings,
+)
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.day import CongestionReport
@@ -40,13 +49,9 @@ def print_flags(out: Console, report: CongestionReport, layout: Layout, limit: i
 def congestion(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications (default: the scenario's)")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, max=L.SEED, help="root seed")] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications (default: the scenario's)")] = None,
+    seed: Annotated[int | None, seed_option("root seed")] = None,
+    workers: Workers = None,
     out: Annotated[Path | None, typer.Option(help="also write flags.csv, los.csv and the maps here")] = None,
     at: Annotated[
         str | None, typer.Option(help='also draw the map at this time, e.g. "11:00" (with --out)')
@@ -110,13 +115,9 @@ def compare(
     scenario_b: Annotated[Path, typer.Argument(help="variant scenario")],
     layout_a: Annotated[Path | None, typer.Option(help="layout for A (default: its scenario's)")] = None,
     layout_b: Annotated[Path | None, typer.Option(help="layout for B (default: its scenario's)")] = None,
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications (default: A's)")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, max=L.SEED, help="root seed, shared by both")] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications (default: A's)")] = None,
+    seed: Annotated[int | None, seed_option("root seed, shared by both")] = None,
+    workers: Workers = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Compare two variants on the same seeds: paired KPI differences and what happens to each flag."""

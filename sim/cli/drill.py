@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli.common import console, lang, print_frame, say, settings
-from sim.model import limits as L
+from sim.cli.common import Seed, Workers, console, count_option, lang, print_frame, say, settings
 from sim.model.drill import Drill
 from sim.plan.drill import DrillResult, FireDrill
 
@@ -35,15 +34,9 @@ def drill(
     bus: Annotated[str | None, typer.Option(help="an unannounced group: HH:MM=PERSONS")] = None,
     rain: Annotated[str | None, typer.Option(help="walk-ins delayed: HH:MM-HH:MM+MINUTES[*KEEP]")] = None,
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications (default: the scenario's)")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications (default: the scenario's)")] = None,
+    seed: Seed = None,
+    workers: Workers = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:
     """Inject events (fire alarm, blocked exit, closure, unannounced group, rain) and compare with the day."""

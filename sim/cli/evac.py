@@ -8,8 +8,17 @@ from typing import Annotated, Literal
 
 import typer
 
-from sim.cli.common import console, figure_file, lang, on_record, print_frame, say, settings
-from sim.model import limits as L
+from sim.cli.common import (
+    Seed,
+    console,
+    count_option,
+    figure_file,
+    lang,
+    on_record,
+    print_frame,
+    say,
+    settings,
+)
 from sim.model.layout import Layout
 from sim.plan.evacuation import EvacuationReport
 
@@ -27,20 +36,14 @@ def evac(
     file: Annotated[Path, typer.Argument(help="scenario YAML (its layout) or layout YAML")],
     occupants: Source = None,
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="simulated evacuations per variant")
-    ] = None,
-    day_reps: Annotated[
-        int | None, typer.Option(min=1, max=L.REPLICATIONS, help="simulated days for the peak")
-    ] = None,
+    reps: Annotated[int | None, count_option("simulated evacuations per variant")] = None,
+    day_reps: Annotated[int | None, count_option("simulated days for the peak", least=1)] = None,
     convention: Annotated[
         Literal["imo", "sfpe"] | None,
         typer.Option(help="effective width: imo (clear) or sfpe (less boundary layers)"),
     ] = None,
     speed: Annotated[Literal["sfpe", "weidmann"] | None, typer.Option(help="speed against density")] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
+    seed: Seed = None,
     out: Annotated[
         Path | None, typer.Option(help="output folder (default: results/<file>/evacuation)")
     ] = None,

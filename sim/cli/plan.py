@@ -8,9 +8,19 @@ from typing import Annotated, Literal
 
 import typer
 
-from sim.cli.common import console, lang, note, on_record, print_frame, say, settings
+from sim.cli.common import (
+    Seed,
+    Workers,
+    console,
+    count_option,
+    lang,
+    note,
+    on_record,
+    print_frame,
+    say,
+    settings,
+)
 from sim.core.text import Lang
-from sim.model import limits as L
 from sim.plan.peakday import PeakDayPlan
 
 
@@ -19,28 +29,16 @@ def plan(
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
     report_lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="report language")] = "zh",
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications (default: the scenario's)")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications (default: the scenario's)")] = None,
+    seed: Seed = None,
+    workers: Workers = None,
     staff_reps: Annotated[
         int | None,
-        typer.Option(
-            min=2, max=L.REPLICATIONS, help="replications per staffing evaluation (default: the scenario's)"
-        ),
+        count_option("replications per staffing evaluation (default: the scenario's)"),
     ] = None,
     verify_days: Annotated[
         int | None,
-        typer.Option(
-            min=2,
-            max=L.REPLICATIONS,
-            help="fresh days the staffing is verified on (default: the scenario's, 200)",
-        ),
+        count_option("fresh days the staffing is verified on (default: the scenario's, 200)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:

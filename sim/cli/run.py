@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import console, figure_file, lang, on_record, print_frame, progress_bar, say, settings
+from sim.cli.common import (
+    Seed,
+    Workers,
+    console,
+    count_option,
+    figure_file,
+    lang,
+    on_record,
+    print_frame,
+    progress_bar,
+    say,
+    settings,
+)
 from sim.cli.congestion import print_flags, write_congestion
 from sim.core.problems import refuse
 from sim.model import limits as L
@@ -25,19 +37,13 @@ def run(
         str | None, typer.Option(help="replications, or 'auto': until the KPIs reach --precision")
     ] = None,
     precision: Annotated[float, typer.Option(help="with --reps auto: 95% CI half-width / mean")] = 0.05,
-    max_reps: Annotated[
-        int, typer.Option(min=2, max=L.REPLICATIONS, help="with --reps auto: at most this many")
-    ] = 500,
+    max_reps: Annotated[int, count_option("with --reps auto: at most this many")] = 500,
     kpi: Annotated[
         list[str] | None, typer.Option(help="with --reps auto: the KPIs to pin down (repeatable)")
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
+    seed: Seed = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<scenario>)")] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    workers: Workers = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
     dask: Annotated[
         str | None, typer.Option(envvar="ANCHANG_DASK", help="Dask scheduler address (tcp://host:8786)")

@@ -8,8 +8,18 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import console, figure_file, lang, on_record, print_frame, say, settings
-from sim.model import limits as L
+from sim.cli.common import (
+    Seed,
+    Workers,
+    console,
+    count_option,
+    figure_file,
+    lang,
+    on_record,
+    print_frame,
+    say,
+    settings,
+)
 from sim.model.scenario import Scenario
 from sim.plan.staff import StaffPlan
 
@@ -17,27 +27,17 @@ from sim.plan.staff import StaffPlan
 def staff(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     layout: Annotated[Path | None, typer.Option(help="layout YAML (default: the scenario's)")] = None,
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications per evaluation")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications per evaluation")] = None,
     verify_days: Annotated[
         int | None,
-        typer.Option(
-            min=2,
-            max=L.REPLICATIONS,
-            help="fresh days the plan is verified on (default: the scenario's, 200)",
-        ),
+        count_option("fresh days the plan is verified on (default: the scenario's, 200)"),
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed (default: the scenario's)")
-    ] = None,
+    seed: Seed = None,
     target_share: Annotated[
         float | None, typer.Option(help="share greeted within the time, in (0, 1)")
     ] = None,
     target_min: Annotated[float | None, typer.Option(help="greeting target time, minutes (> 0)")] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    workers: Workers = None,
     out: Annotated[Path | None, typer.Option(help="also write CSVs and the plot here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object to stdout")] = False,
 ) -> None:

@@ -11,22 +11,15 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from sim.cli.common import console, lang, note, say, settings
+from sim.cli.common import Workers, console, count_option, lang, note, say, seed_option, settings
 from sim.core.text import text
-from sim.model import limits as L
 
 
 def sweep(
     file: Annotated[Path, typer.Argument(help="sweep YAML: base scenario, axes, mode grid|list")],
-    reps: Annotated[
-        int | None, typer.Option(min=2, max=L.REPLICATIONS, help="replications per configuration")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=L.SEED, help="root seed, shared by every configuration")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, max=L.WORKERS, help="processes (default: all cores)")
-    ] = None,
+    reps: Annotated[int | None, count_option("replications per configuration")] = None,
+    seed: Annotated[int | None, seed_option("root seed, shared by every configuration")] = None,
+    workers: Workers = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: results/<sweep>)")] = None,
     resume: Annotated[
         bool, typer.Option(help="continue the last interrupted run of this sweep from the run store")
