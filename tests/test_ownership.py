@@ -122,3 +122,24 @@ def test_a_killed_driver_with_a_thread_alive_leaves_no_worker_behind(tmp_path):
     os.kill(driver.pid, signal.SIGKILL)
     driver.wait(timeout=30)
     wait_for(lambda: not any(running(pid) for pid in [*workers, *server]), seconds=20)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evac", str(ROOT / "layouts" / "one_floor_gallery.yaml")],
+        ["staff", str(WEEKDAY)],
+        ["plan", str(WEEKDAY)],
+        ["congestion", str(WEEKDAY)],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_that_writes_a_folder_owns_it(tmp_path, command):
+    from sim.store.outputs import owned_folder
+
+    out = tmp_path / "held"
+    with owned_folder(out):  # another run holds the folder
+        done = subprocess.run([sys.executable, "-m", "sim.cli", "--store", "off", *command, "--out", str(out)],
+                              capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"another run (process {os.getpid()}) is writing {out}" in done.stderr

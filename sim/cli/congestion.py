@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Annotated
@@ -61,14 +62,16 @@ def congestion(
     """Where and when the gallery crowds: level of service, flags, counter-flow and crossing."""
     from sim.io.files import load_pair
     from sim.plan.day import simulate_day
+    from sim.store.outputs import owned_folder
 
     the_layout, the_scenario = load_pair(scenario, layout)
-    study = simulate_day(layout=the_layout, scenario=the_scenario,
-                         settings=settings(record=False, replications=reps, seed=seed, workers=workers))  # fmt: skip
-    if out is not None:
-        write_congestion(study.congestion, the_layout, the_scenario, out)
-        if at is not None:
-            _map_at(study.congestion, the_layout, the_scenario, at, out)
+    with owned_folder(out) if out is not None else contextlib.nullcontext():
+        study = simulate_day(layout=the_layout, scenario=the_scenario,
+                             settings=settings(record=False, replications=reps, seed=seed, workers=workers))  # fmt: skip
+        if out is not None:
+            write_congestion(study.congestion, the_layout, the_scenario, out)
+            if at is not None:
+                _map_at(study.congestion, the_layout, the_scenario, at, out)
     if as_json:
         typer.echo(json.dumps(study.summary["congestion"], ensure_ascii=False, indent=2))
     else:

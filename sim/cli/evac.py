@@ -58,19 +58,21 @@ def evac(
     from sim.plan.documents.evacuation import evacuation_document
     from sim.plan.evacuation import check_evacuation, occupants_option
     from sim.plan.recording import Sources
+    from sim.store.outputs import owned_folder
 
     if validate_file(file) == "scenario":
         the_layout, scenario = load_pair(file, layout)
         sources = Sources(file, layout)
     else:
         the_layout, scenario, sources = load_layout(file), None, Sources(None, file)
-    report = check_evacuation(
-        layout=the_layout, scenario=scenario, occupants=occupants_option(occupants), convention=convention, speed=speed, sources=sources,
-        settings=settings(replications=day_reps, evacuation_replications=reps, seed=seed), on_record=on_record,
-    )  # fmt: skip
-    document = evacuation_document(report)
     folder = out or Path("results") / file.stem / "evacuation"
-    write_evacuation(report, the_layout, folder, document)
+    with owned_folder(folder, finished="evacuation.json"):
+        report = check_evacuation(
+            layout=the_layout, scenario=scenario, occupants=occupants_option(occupants), convention=convention, speed=speed,
+            sources=sources, settings=settings(replications=day_reps, evacuation_replications=reps, seed=seed), on_record=on_record,
+        )  # fmt: skip
+        document = evacuation_document(report)
+        write_evacuation(report, the_layout, folder, document)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
@@ -78,13 +80,12 @@ def evac(
 
 
 def write_evacuation(report: EvacuationReport, layout: Layout, folder: Path, document: dict) -> None:
-    """evacuation.json, the tables as CSV, the curves and the map with the governing element."""
+    """The tables as CSV, the curves, the map with the governing element, and last evacuation.json."""
     from sim.plan.evacuation import evacuation_tables
     from sim.present import figures
     from sim.store.outputs import write_frames, write_json
 
     folder.mkdir(parents=True, exist_ok=True)
-    write_json(document, folder / "evacuation.json")
     write_frames(evacuation_tables(report), folder)
     with figure_file(folder / "curves.png", 13, 4.5, constrained=True) as fig:
         curves, by_exit = fig.subplots(1, 2, width_ratios=(3, 2))
@@ -92,6 +93,7 @@ def write_evacuation(report: EvacuationReport, layout: Layout, folder: Path, doc
         figures.evacuation_exits(by_exit, report, layout, lang())
     with figure_file(folder / "map.png", 8, 7) as fig:
         figures.governing_map(fig.subplots(), report, layout, lang())
+    write_json(document, folder / "evacuation.json")  # last: where it is, the check finished
 
 
 def print_evacuation(report: EvacuationReport, layout: Layout, folder: Path) -> None:

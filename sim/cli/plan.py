@@ -57,9 +57,14 @@ def plan(
         seed=seed,
         workers=workers,
     )
-    result = peak_day_plan(layout=the_layout, scenario=the_scenario, settings=chosen,
-                           sources=Sources(scenario, layout), on_record=on_record)  # fmt: skip
-    path = write_plan(result, out or Path("results") / scenario.stem, report_lang)
+    from sim.store.outputs import owned_folder
+
+    folder = out or Path("results") / scenario.stem
+    report = "report.html" if report_lang == "zh" else f"report_{report_lang}.html"
+    with owned_folder(folder, finished=report):
+        result = peak_day_plan(layout=the_layout, scenario=the_scenario, settings=chosen,
+                               sources=Sources(scenario, layout), on_record=on_record)  # fmt: skip
+        path = write_plan(result, folder, report_lang)
     if as_json:
         typer.echo(json.dumps(plan_document(result), ensure_ascii=False, indent=2))
     else:
@@ -81,7 +86,9 @@ def write_plan(result: PeakDayPlan, folder: Path, report_lang: Lang = "zh") -> P
     )
     write_frames({name: frame for name, frame in tables.items() if name != "replications"}, folder)
     path = folder / ("report.html" if report_lang == "zh" else f"report_{report_lang}.html")
-    path.write_text(render_html(result, report_lang), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(render_html(result, report_lang), encoding="utf-8")
+    tmp.replace(path)  # last and whole: where the report is, the plan finished
     return path
 
 

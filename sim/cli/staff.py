@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Annotated
@@ -46,14 +47,16 @@ def staff(
     from sim.plan.documents.staff import staff_document
     from sim.plan.recording import Sources
     from sim.plan.staff import plan_staff, with_targets
+    from sim.store.outputs import owned_folder
 
     the_layout, the_scenario = load_pair(scenario, layout)
     the_scenario = with_targets(the_scenario, target_share, target_min)
-    plan = plan_staff(layout=the_layout, scenario=the_scenario, sources=Sources(scenario, layout),
-                      settings=settings(staff_replications=reps, verification_days=verify_days, seed=seed, workers=workers), on_record=on_record)  # fmt: skip
-    document = staff_document(plan, the_scenario)
-    if out is not None:
-        write_staff(plan, the_scenario, document, out)
+    with owned_folder(out, finished="staff.json") if out is not None else contextlib.nullcontext():
+        plan = plan_staff(layout=the_layout, scenario=the_scenario, sources=Sources(scenario, layout),
+                          settings=settings(staff_replications=reps, verification_days=verify_days, seed=seed, workers=workers), on_record=on_record)  # fmt: skip
+        document = staff_document(plan, the_scenario)
+        if out is not None:
+            write_staff(plan, the_scenario, document, out)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
@@ -61,15 +64,15 @@ def staff(
 
 
 def write_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path) -> None:
-    """staff_slots.csv, staff_roster.csv, staff_posts.csv, staff.json and staffing.png."""
+    """staff_slots.csv, staff_roster.csv, staff_posts.csv, staffing.png, and last staff.json."""
     from sim.plan.staff import staff_tables
     from sim.present import figures
     from sim.store.outputs import write_frames, write_json
 
     write_frames(staff_tables(plan), out)
-    write_json(document, out / "staff.json")
     with figure_file(out / "staffing.png", 11, 5) as fig:
         figures.staffing_plan(fig.subplots(), plan.guides.table, plan.roster.coverage, scenario, lang())
+    write_json(document, out / "staff.json")  # last: where it is, the plan finished
 
 
 def print_staff(plan: StaffPlan, scenario: Scenario, document: dict, out: Path | None) -> None:

@@ -60,7 +60,9 @@ def sweep(
         print(file=sys.stderr)
     folder = out or Path("results") / file.stem
     folder.mkdir(parents=True, exist_ok=True)
-    outcome.table.to_csv(folder / "sweep.csv", index=False, encoding="utf-8-sig", float_format="%.6g")
+    partial = folder / f".sweep.csv.{os.getpid()}.tmp"
+    outcome.table.to_csv(partial, index=False, encoding="utf-8-sig", float_format="%.6g")
+    partial.replace(folder / "sweep.csv")  # whole or not at all: a sweep killed meanwhile leaves the old one
     if as_json:
         typer.echo(json.dumps(outcome.table.to_dict("records"), ensure_ascii=False, indent=2, default=float))
     else:
