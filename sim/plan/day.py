@@ -22,7 +22,7 @@ from sim.metrics.stats import Results, zone_occupancy_table
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.documents.day import congestion_document, day_document
-from sim.plan.recording import OnRecord, Sources, inputs, keep
+from sim.plan.recording import OnRecord, Sources, inputs, keep, naming_the_file
 from sim.plan.settings import Resolved, RunSettings
 from sim.runner.precision import DEFAULT_PRECISION_KPIS, run_to_precision
 from sim.runner.replications import Progress, run
@@ -49,6 +49,7 @@ class DayStudy:
     summary: dict  # the machine-readable document (``--json``)
 
 
+@naming_the_file
 def simulate_day(
     *,
     layout: Layout,

@@ -28,7 +28,7 @@ from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.model.settings import Evacuation
 from sim.plan.documents.evacuation import evacuation_document
-from sim.plan.recording import OnRecord, Sources, inputs, keep
+from sim.plan.recording import OnRecord, Sources, inputs, keep, naming_the_file
 from sim.plan.settings import Resolved, RunSettings
 
 Occupants = Literal["peak", "design"] | Path | Mapping[str, float]
@@ -89,6 +89,7 @@ def occupants_of(
     return check_occupants(layout, dict(occupants)), OccupantSource("given"), None
 
 
+@naming_the_file
 def check_evacuation(
     *,
     layout: Layout,

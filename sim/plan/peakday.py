@@ -26,7 +26,7 @@ from sim.model.scenario import Scenario
 from sim.plan import runsheet
 from sim.plan.day import simulate_day
 from sim.plan.evacuation import check_evacuation
-from sim.plan.recording import OnRecord, Sources, inputs, keep
+from sim.plan.recording import OnRecord, Sources, inputs, keep, naming_the_file
 from sim.plan.settings import RunSettings
 from sim.plan.staff import plan_staff
 from sim.store.runstore import replication_kpis
@@ -48,6 +48,7 @@ class PeakDayPlan:
     elapsed_s: float
 
 
+@naming_the_file
 def peak_day_plan(
     *,
     layout: Layout,

@@ -6,14 +6,16 @@ read, or the objects when there were no files), with which code, and its summary
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 
+from sim.core.problems import InputError
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.settings import Resolved
@@ -38,6 +40,27 @@ class Sources:
     def __post_init__(self) -> None:
         if self.scenario is not None or self.layout is not None:
             object.__setattr__(self, "read", tuple(inputs_of(self.scenario, self.layout)))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def naming_the_file(use_case: Callable[P, R]) -> Callable[P, R]:
+    """A use case whose input errors without a file (raised while simulating) name its ``sources``' file."""
+
+    @functools.wraps(use_case)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return use_case(*args, **kwargs)
+        except InputError as exc:
+            sources = kwargs.get("sources")
+            named = getattr(sources, "scenario", None) or getattr(sources, "layout", None)
+            if exc.source is not None or named is None:
+                raise
+            raise InputError(exc.problems, str(named)) from None
+
+    return wrapped
 
 
 def inputs(sources: Sources | None, layout: Layout | None, scenario: Scenario | None) -> list[Input]:

@@ -11,7 +11,7 @@ from sim.core.text import text
 from sim.model.layout import Layout
 from sim.model.scenario import Scenario
 from sim.plan.documents.staff import staff_document
-from sim.plan.recording import OnRecord, Sources, inputs, keep
+from sim.plan.recording import OnRecord, Sources, inputs, keep, naming_the_file
 from sim.plan.settings import RunSettings
 
 
@@ -32,6 +32,7 @@ def with_targets(scenario: Scenario, share: float | None = None, within_min: flo
     return scenario.model_copy(update={"targets": scenario.targets.model_copy(update=update)})
 
 
+@naming_the_file
 def plan_staff(
     *,
     layout: Layout,
