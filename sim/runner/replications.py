@@ -81,12 +81,25 @@ def map_replications(
                 progress(len(out), replications)
         return out
     results: dict[int, Any] = {}
+    failed: dict[int, BaseException] = {}
     with process_pool(workers) as pool:
         rep_of = {pool.submit(_one, summarise, layout, scenario, seed, rep): rep for rep in reps}
         for future in as_completed(rep_of):
-            results[rep_of[future]] = future.result()
+            rep = rep_of[future]
+            if future.cancelled():
+                continue
+            error = future.exception()
+            if error is not None:  # later replications are dropped; earlier ones may still fail first
+                failed[rep] = error
+                for other, later in rep_of.items():
+                    if later > min(failed):
+                        other.cancel()
+                continue
+            results[rep] = future.result()
             if progress:
                 progress(len(results), replications)
+    if failed:  # the same error however the workers were scheduled: the first replication's
+        raise failed[min(failed)]
     return [results[rep] for rep in reps]
 
 

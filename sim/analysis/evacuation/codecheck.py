@@ -7,7 +7,8 @@ before relying on the result.
 
 Safe exits (安全出口) of a storey are its doors to outside and its doors into an enclosed or
 smoke-proof stair (``Zone.enclosed``). An open stair, however wide, is not one, and a stair going
-up never is. The fire-resistance grade and sprinklers are the layout's.
+up never is. The fire-resistance grade and sprinklers are the layout's. Travel distances (5.5.17)
+are measured from each zone's farthest point on its floor rectangle (``travel``, ``geometry``).
 """
 
 from __future__ import annotations
