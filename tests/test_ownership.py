@@ -131,6 +131,7 @@ def test_a_killed_driver_with_a_thread_alive_leaves_no_worker_behind(tmp_path):
         ["staff", str(WEEKDAY)],
         ["plan", str(WEEKDAY)],
         ["congestion", str(WEEKDAY)],
+        ["sweep", str(ROOT / "sweeps" / "national_day_guides_batch.yaml")],
     ],
     ids=lambda c: c[0],
 )

@@ -36,6 +36,7 @@ def sweep(
     """
     from sim.plan.sweep_keeper import SweepInterrupted
     from sim.plan.sweep_keeper import sweep as run_sweep
+    from sim.store.outputs import owned_folder
 
     loud = not as_json and sys.stderr.isatty()
     started = time.perf_counter()
@@ -51,24 +52,29 @@ def sweep(
                              eta=f"{eta:.0f}"), end="", file=sys.stderr)  # fmt: skip
 
     chosen = settings(replications=reps, seed=seed, workers=workers, dask=dask)
-    try:
-        outcome = run_sweep(file=file, settings=chosen, resume=resume, progress=progress,
-                            note=lambda key, fields: note(key, **fields))  # fmt: skip
-    except SweepInterrupted as stop:
-        interrupted(stop, file)
-    if loud:
-        print(file=sys.stderr)
     folder = out or Path("results") / file.stem
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".sweep.csv.{os.getpid()}.tmp"
-    outcome.table.to_csv(partial, index=False, encoding="utf-8-sig", float_format="%.6g")
-    partial.replace(folder / "sweep.csv")  # whole or not at all: a sweep killed meanwhile leaves the old one
+    with owned_folder(folder, finished="sweep.csv"):
+        try:
+            outcome = run_sweep(file=file, settings=chosen, resume=resume, progress=progress,
+                                note=lambda key, fields: note(key, **fields))  # fmt: skip
+        except SweepInterrupted as stop:
+            interrupted(stop, file)
+        if loud:
+            print(file=sys.stderr)
+        _write_table(outcome.table, folder)
     if as_json:
         typer.echo(json.dumps(outcome.table.to_dict("records"), ensure_ascii=False, indent=2, default=float))
     else:
         _print_table(outcome.table, outcome.spec, file, folder, time.perf_counter() - started)
     if outcome.run_id is not None:
         note("console.sweep.stored", run=outcome.run_id, store=outcome.store)
+
+
+def _write_table(table: Any, folder: Path) -> None:
+    """sweep.csv, whole or not at all (a temporary name, then a rename)."""
+    partial = folder / f".sweep.csv.{os.getpid()}.tmp"
+    table.to_csv(partial, index=False, encoding="utf-8-sig", float_format="%.6g")
+    partial.replace(folder / "sweep.csv")
 
 
 def _print_table(table: Any, spec: Any, file: Path, folder: Path, elapsed: float) -> None:
