@@ -76,7 +76,7 @@ def write_plan(result: PeakDayPlan, folder: Path, report_lang: Lang = "zh") -> P
     from sim.plan.peakday import plan_tables
     from sim.present.report import render_html
     from sim.present.tables.plan import action_table
-    from sim.store.outputs import write_frames
+    from sim.store.outputs import write_frames, written_whole
 
     folder.mkdir(parents=True, exist_ok=True)
     tables = plan_tables(result)
@@ -86,9 +86,8 @@ def write_plan(result: PeakDayPlan, folder: Path, report_lang: Lang = "zh") -> P
     )
     write_frames({name: frame for name, frame in tables.items() if name != "replications"}, folder)
     path = folder / ("report.html" if report_lang == "zh" else f"report_{report_lang}.html")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_html(result, report_lang), encoding="utf-8")
-    tmp.replace(path)  # last and whole: where the report is, the plan finished
+    with written_whole(path) as tmp:  # last and whole: where the report is, the plan finished
+        tmp.write_text(render_html(result, report_lang), encoding="utf-8")
     return path
 
 

@@ -71,10 +71,11 @@ def sweep(
 
 
 def _write_table(table: Any, folder: Path) -> None:
-    """sweep.csv, whole or not at all (a temporary name, then a rename)."""
-    partial = folder / f".sweep.csv.{os.getpid()}.tmp"
-    table.to_csv(partial, index=False, encoding="utf-8-sig", float_format="%.6g")
-    partial.replace(folder / "sweep.csv")
+    """sweep.csv, whole or not at all."""
+    from sim.store.outputs import written_whole
+
+    with written_whole(folder / "sweep.csv") as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
 
 
 def _print_table(table: Any, spec: Any, file: Path, folder: Path, elapsed: float) -> None:

@@ -13,6 +13,21 @@ import pandas as pd
 from sim.metrics.stats import Results
 
 
+@contextlib.contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write to, renamed onto ``path`` when the block succeeds.
+
+    A reader sees the old file or the whole new one, never half of it; a failed write leaves no
+    temporary file behind.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def events_file(directory: Path, replication: int) -> Path:
     """Where a replication's event log goes."""
     return Path(directory) / f"rep_{replication:04d}.parquet"
@@ -22,9 +37,8 @@ def write_events(log: pd.DataFrame, directory: str | Path, replication: int) -> 
     """Write one replication's event log (zstd Parquet) and return its path."""
     path = events_file(Path(directory), replication)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    log.to_parquet(tmp, compression="zstd", index=False)
-    tmp.replace(path)  # never leave a half-written file under the final name
+    with written_whole(path) as tmp:
+        log.to_parquet(tmp, compression="zstd", index=False)
     return path
 
 
@@ -62,12 +76,8 @@ def write_json(data: dict, path: str | Path) -> Path:
     """Write a JSON document (UTF-8, Chinese kept readable), whole or not at all (a temporary name first)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with written_whole(path) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 
+from sim.analysis.evacuation.network import safe_for
 from sim.analysis.evacuation.travel import travels
 from sim.model.layout import SAFE_KINDS, Layout, Passage
 
@@ -93,13 +94,10 @@ def floor_exits(layout: Layout, floor: int) -> list[tuple[Passage, str]]:
     out: dict[str, tuple[Passage, str]] = {}
     for p in layout.passages:
         for u, v in ((p.from_, p.to), (p.to, p.from_)) if not p.one_way else ((p.from_, p.to),):
-            zu, zv = layout.zone[u], layout.zone[v]
-            into_stair = zv.kind == "stair"  # an enclosed stair is entered on the storey it serves
             if (
-                zu.floor == floor
+                layout.zone[u].floor == floor
                 and not is_safe_exit(layout, u)
-                and is_safe_exit(layout, v)
-                and (not into_stair or zv.floor == floor)
+                and safe_for(layout.zone[v], floor)
             ):
                 out[p.pid] = (p, v)
     return list(out.values())

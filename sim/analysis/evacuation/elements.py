@@ -47,26 +47,6 @@ def specific_flow(density: float | np.ndarray, k: float = 1.40) -> np.ndarray:
     return speed(density, k) * np.asarray(density, dtype=float)
 
 
-# IMO MSC.1/Circ.1238 Table 1.1 (corridors): specific flow and speed of a crowd at its initial density.
-INITIAL_DENSITY = (0.0, 0.5, 1.9, 3.2, 3.5)  # p/m²; the last row holds at 3.5 and above
-INITIAL_FLOW = (0.0, 0.65, 1.3, 0.65, 0.32)  # p/(m·s)
-INITIAL_SPEED = (1.2, 1.2, 0.67, 0.20, 0.10)  # m/s
-
-
-def initial_flow(density: float, element: str, convention: str = "imo") -> float:
-    """Specific flow (p/(m·s)) of a crowd that starts in an element at ``density`` p/m².
-
-    IMO: Table 1.1 for level elements, interpolated. SFPE, and stairs in either convention:
-    Fs = S·D with the element's k (a stair climbed at 0.8 of it), at most the element's Fs,max.
-    Past SFPE's 3.8 p/m² stop the crowd still shuffles at ``MIN_SPEED``, as IMO's last row does.
-    """
-    if convention == "imo" and not element.startswith("stair"):
-        return float(np.interp(density, INITIAL_DENSITY, INITIAL_FLOW))
-    k = K_M_S["stair" if element.startswith("stair") else "corridor"]
-    k *= UP_FACTOR if element == "stair_up" else 1.0
-    return min(FS_MAX[element], max(float(specific_flow(density, k)), MIN_SPEED * density))
-
-
 def speed_after(specific: float, element: str = "corridor") -> float:
     """Speed (m/s) after a transition, from the specific flow (IMO Table 1.3)."""
     flows, speeds = SPEED_AFTER[element]
@@ -128,6 +108,26 @@ def crowd_speed(density: float, element: str, model: str = "sfpe", floor: float 
         k = K_M_S["stair" if stair else "corridor"]
         v = 0.85 * k if density < 0.54 else (0.0 if density >= 3.8 else k * (1 - A_M2 * density))
     return max(floor, v * factor)
+
+
+# IMO MSC.1/Circ.1238 Table 1.1 (corridors): specific flow of a crowd at its initial density (its
+# speed column is Table 1.3's at that flow, which ``speed_after`` reads).
+INITIAL_DENSITY = (0.0, 0.5, 1.9, 3.2, 3.5)  # p/m²; the last row holds at 3.5 and above
+INITIAL_FLOW = (0.0, 0.65, 1.3, 0.65, 0.32)  # p/(m·s)
+
+
+def initial_flow(density: float, element: str, convention: str = "imo") -> float:
+    """Specific flow (p/(m·s)) of a crowd that starts in an element at ``density`` p/m².
+
+    IMO: Table 1.1 for level elements, interpolated. SFPE, and stairs in either convention:
+    Fs = S·D with the element's k (a stair climbed at 0.8 of it), at most the element's Fs,max.
+    Past SFPE's 3.8 p/m² stop the crowd still shuffles at ``MIN_SPEED``, as IMO's last row does.
+    """
+    if convention == "imo" and not element.startswith("stair"):
+        return float(np.interp(density, INITIAL_DENSITY, INITIAL_FLOW))
+    k = K_M_S["stair" if element.startswith("stair") else "corridor"]
+    k *= UP_FACTOR if element == "stair_up" else 1.0
+    return min(FS_MAX[element], max(float(specific_flow(density, k)), MIN_SPEED * density))
 
 
 _DENSITIES = np.linspace(0.01, WEIDMANN_JAM, 2000)  # p/m², for the speed laws' flow curves

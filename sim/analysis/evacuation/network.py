@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from sim.analysis.evacuation.elements import element_of
 from sim.core.problems import InputError, problem
-from sim.model.layout import SAFE_KINDS, Layout, Passage
+from sim.model.layout import SAFE_KINDS, Layout, Passage, Zone
 
 
 class NoEscapeRoute(InputError):
@@ -18,6 +18,11 @@ class NoEscapeRoute(InputError):
     def __init__(self, zones: Iterable[str]) -> None:
         self.zones = tuple(sorted(zones))
         super().__init__([problem("", "no_escape_route", zones=", ".join(self.zones))])
+
+
+def safe_for(zone: Zone, floor: int) -> bool:
+    """Where the escape of storey ``floor`` ends: outside, or an enclosed stair entered on that storey."""
+    return zone.kind in SAFE_KINDS or (zone.kind == "stair" and zone.enclosed and zone.floor == floor)
 
 
 def open_exits(layout: Layout, blocked: frozenset[str] = frozenset()) -> frozenset[str]:

@@ -12,11 +12,13 @@ door it is the passages' walking lengths, the last one only as far as the safe e
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
 
 from sim.analysis.evacuation.geometry import Box, box, door, farthest, to_door
+from sim.analysis.evacuation.network import escape_directions, safe_for
 from sim.model.layout import SAFE_KINDS, Layout, Passage, Zone
 
 HALL_KINDS = frozenset({"reception", "lounge", "sand_table", "negotiation", "corridor", "other"})
@@ -42,27 +44,33 @@ class Travel:
     shape_given: bool
 
 
+Ways = dict[str, list[tuple[Passage, str]]]  # zone → the passages out of it on foot, with where each leads
+
+
 def travels(layout: Layout) -> dict[str, Travel]:
     """Each hall's and room's travel distances, where it can reach a safe exit of its storey."""
-    walks = {f: _to_safe_exit(layout, f) for f in {z.floor for z in layout.zones}}
+    ways: Ways = defaultdict(list)
+    for u, v, p, _ in escape_directions(layout):
+        ways[u].append((p, v))
+    walks = {f: _to_safe_exit(layout, ways, f) for f in {z.floor for z in layout.zones}}
     out = {}
     for zone in layout.zones:
         room = box(zone)
         if room is None or zone.kind not in HALL_KINDS | ROOM_KINDS:
             continue
-        found = _travel(layout, zone, room, walks[zone.floor])
+        found = _travel(layout, ways, zone, room, walks[zone.floor])
         if found is not None:
             out[zone.id] = found
     return out
 
 
-def _travel(layout: Layout, zone: Zone, room: Box, walk: dict[str, float]) -> Travel | None:
+def _travel(layout: Layout, ways: Ways, zone: Zone, room: Box, walk: dict[str, float]) -> Travel | None:
     """One zone's travel distances, from its doors and the walk on from each."""
     doors = []  # (opening, walk on from it, passage, the zone beyond)
-    for p, other in _ways(layout, zone.id):
+    for p, other in ways[zone.id]:
         beyond = layout.zone[other]
         opening = door(room, beyond.xy, p.width_m)
-        if _safe_for(layout, beyond, zone.floor):
+        if safe_for(beyond, zone.floor):
             doors.append((opening, 0.0, p, beyond))
         elif other in walk:
             doors.append((opening, max(0.0, p.length_m - to_door(room, opening)) + walk[other], p, beyond))
@@ -73,39 +81,21 @@ def _travel(layout: Layout, zone: Zone, room: Box, walk: dict[str, float]) -> Tr
         return Travel(zone.id, True, farthest(room, [(o, w) for o, w, _, _ in doors]),
                       max(into_corridor, default=None), False, room.given)  # fmt: skip
     nearest = min(doors, key=lambda d: d[1])
-    between = nearest[1] == 0.0 or _two_ways_out(layout, nearest[3].id, zone.id)
+    between = nearest[1] == 0.0 or _two_ways_out(layout, ways, nearest[3].id, zone.id)
     return Travel(zone.id, False, farthest(room, [(o, 0.0) for o, _, _, _ in doors]), nearest[1],
                   between, room.given)  # fmt: skip
 
 
-def _ways(layout: Layout, zone_id: str) -> list[tuple[Passage, str]]:
-    """The passages one can leave a zone by on foot, with the zone each leads to."""
-    out = []
-    for p in layout.passages:
-        if p.kind == "shuttle":
-            continue
-        if p.from_ == zone_id:
-            out.append((p, p.to))
-        elif p.to == zone_id and not p.one_way:
-            out.append((p, p.from_))
-    return out
-
-
-def _safe_for(layout: Layout, zone: Zone, floor: int) -> bool:
-    """Outside, or an enclosed stair entered on ``floor``: the end of a storey's escape."""
-    return zone.kind in SAFE_KINDS or (zone.kind == "stair" and zone.enclosed and zone.floor == floor)
-
-
-def _to_safe_exit(layout: Layout, floor: int) -> dict[str, float]:
+def _to_safe_exit(layout: Layout, ways: Ways, floor: int) -> dict[str, float]:
     """Walk (m) from each zone's centre to the nearest safe exit of ``floor``, the last leg to its door."""
     graph: nx.DiGraph[str] = nx.DiGraph()
     for zone in layout.zones:
-        if _safe_for(layout, zone, floor):
+        if safe_for(zone, floor):
             continue
         room = box(zone)
-        for p, other in _ways(layout, zone.id):
+        for p, other in ways[zone.id]:
             beyond = layout.zone[other]
-            if _safe_for(layout, beyond, floor):
+            if safe_for(beyond, floor):
                 leg = min(p.length_m, to_door(room, door(room, beyond.xy, p.width_m))) if room else p.length_m
                 if not graph.has_edge(zone.id, _SINK) or graph.edges[zone.id, _SINK]["m"] > leg:
                     graph.add_edge(zone.id, _SINK, m=leg)
@@ -117,17 +107,17 @@ def _to_safe_exit(layout: Layout, floor: int) -> dict[str, float]:
     return {z: float(m) for z, m in found.items() if z != _SINK}
 
 
-def _two_ways_out(layout: Layout, start: str, room: str) -> bool:
+def _two_ways_out(layout: Layout, ways: Ways, start: str, room: str) -> bool:
     """Whether two passage-disjoint ways lead from ``start`` to different safe exits, not back through ``room``."""
     floor = layout.zone[room].floor
     graph: nx.DiGraph[str] = nx.DiGraph()
     for zone in layout.zones:
-        if zone.id == room or _safe_for(layout, zone, floor):
+        if zone.id == room or safe_for(zone, floor):
             continue
-        for _, other in _ways(layout, zone.id):
+        for _, other in ways[zone.id]:
             if other == room:
                 continue
-            if _safe_for(layout, layout.zone[other], floor):
+            if safe_for(layout.zone[other], floor):
                 old = graph.edges[zone.id, _SINK]["capacity"] if graph.has_edge(zone.id, _SINK) else 0
                 graph.add_edge(zone.id, _SINK, capacity=old + 1)
             elif layout.zone[other].kind not in SAFE_KINDS:
